@@ -1,0 +1,65 @@
+# SPF workbench: fetch the pinned 6.1 base, apply the series, build,
+# boot under QEMU, test and benchmark. 'make help' lists the targets.
+
+ARCH ?= x86_64
+VARIANT ?= normal
+ARCHES ?= x86_64 arm64
+VARIANTS ?= normal debug
+export ARCHES VARIANTS
+
+S := scripts
+
+.PHONY: help deps fetch apply export checkpatch build guest boot check \
+	test-harness run
+
+help:
+	@echo "make deps          install the Debian packages (as root; else prints the apt-get line)"
+	@echo "make fetch         fetch and verify the pinned base, make the kernel git tree"
+	@echo "make apply         apply patches/series to the base (git am, no fuzz)"
+	@echo "make export        write the kernel tree's work branch back to patches/"
+	@echo "make checkpatch    checkpatch.pl --strict on every patch"
+	@echo "make build         build one kernel (ARCH=x86_64|arm64 VARIANT=normal|debug)"
+	@echo "make guest         build the initramfs with the test programs (ARCH=...)"
+	@echo "make boot          build, boot and run the test plan on one kernel"
+	@echo "make check         everything: harness tests, apply, checkpatch, build, boot,"
+	@echo "                   test on ARCHES x VARIANTS; ends with 'N passed, N failed'"
+	@echo "make test-harness  only the harness's own tests"
+	@echo "make run           the main job"
+
+deps:
+	@$(S)/deps.sh
+
+fetch:
+	@$(S)/fetch-base.sh
+
+apply:
+	@$(S)/series.sh apply
+
+export:
+	@$(S)/series.sh export
+
+checkpatch: apply
+	@. $(S)/lib.sh && grep -vE '^[[:space:]]*(#|$$)' patches/series | \
+		while read -r p; do \
+			(cd "$$KTREE" && ./scripts/checkpatch.pl --strict "$(CURDIR)/patches/$$p") || exit 1; \
+		done
+
+build:
+	@$(S)/build-kernel.sh $(ARCH) $(VARIANT)
+
+guest:
+	@$(S)/build-guest.sh $(ARCH)
+
+boot:
+	@ARCHES=$(ARCH) VARIANTS=$(VARIANT) SKIP_HARNESS=1 $(S)/check.sh
+
+check:
+	@$(S)/check.sh
+
+test-harness:
+	@$(S)/check.sh --harness-only
+
+# The main job. Until the benchmark lands it builds, boots and runs the
+# test plan on x86_64.
+run:
+	@ARCHES=x86_64 VARIANTS=normal SKIP_HARNESS=1 $(S)/check.sh

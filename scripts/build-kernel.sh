@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# build-kernel.sh ARCH VARIANT [REF]
+#
+# Build a guest kernel from the kernel tree's work branch (or REF, e.g. the
+# base for a vanilla kernel) in its own O= folder. The config is the
+# project's fragments merged onto allnoconfig with the kernel's own
+# merge_config.sh; the build fails if any requested option is not set.
+# Prints the path of the kernel image on success.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: build-kernel.sh ARCH VARIANT [REF]}
+variant=${2:?usage: build-kernel.sh ARCH VARIANT [REF]}
+ref=${3:-}
+check_arch "$arch"
+check_variant "$variant"
+
+cross=$(cross_compile "$arch")
+need_cmd "${cross}gcc" "$([ -n "$cross" ] && echo gcc-aarch64-linux-gnu || echo gcc)"
+need_cmd flex flex
+need_cmd bison bison
+need_cmd bc bc
+
+frags=("$TOP/configs/guest.config" "$TOP/configs/$arch.config")
+[ "$variant" = debug ] && frags+=("$TOP/configs/debug.config")
+# Fragments named by the series itself (configs/series-*.config) apply only
+# to kernels built with the series, never to the vanilla base.
+if [ -z "$ref" ]; then
+	for f in "$TOP"/configs/series-*.config; do
+		[ -e "$f" ] && frags+=("$f")
+	done
+fi
+[ -n "${EXTRA_CONFIG:-}" ] && frags+=("$EXTRA_CONFIG")
+
+src=$KTREE
+name=$arch-$variant
+if [ -n "$ref" ]; then
+	# A separate worktree, so that the work branch is never disturbed.
+	name=$name-$(echo "$ref" | tr -c 'A-Za-z0-9.\n-' '_')
+	src=$SPF_CACHE/trees/$ref
+	if [ ! -d "$src" ]; then
+		mkdir -p "$(dirname "$src")"
+		kgit worktree add -q --detach "$src" "$ref"
+	else
+		git -C "$src" checkout -q --detach "$ref"
+	fi
+fi
+out=$SPF_CACHE/build/$name
+mkdir -p "$out"
+
+export CCACHE_DIR=${CCACHE_DIR:-$SPF_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+cc=${cross}gcc
+command -v ccache >/dev/null 2>&1 && cc="ccache $cc"
+kmake=(make -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" CC="$cc")
+
+log "$name: merging ${#frags[@]} config fragments onto allnoconfig"
+(cd "$src" && ARCH=$arch CROSS_COMPILE=$cross \
+	scripts/kconfig/merge_config.sh -n -O "$out" "${frags[@]}") >"$out/config.log" 2>&1 ||
+	{ tail -20 "$out/config.log" >&2; die "$name: merge_config.sh failed"; }
+
+# Every option a fragment asks for must be in the final .config as asked.
+missing=0
+# shellcheck disable=SC2094 # the fragment is read, the report goes to stderr
+for f in "${frags[@]}"; do
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) want=$line ;;
+		"# CONFIG_"*" is not set") want=$line ;;
+		*) continue ;;
+		esac
+		sym=${want#\# }
+		sym=${sym%%[= ]*}
+		got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config" || true)
+		if [ "$want" = "# $sym is not set" ] && [ -z "$got" ]; then
+			continue
+		fi
+		if [ "$got" != "$want" ]; then
+			echo "  ${f##*/}: asked for '$want', got '${got:-nothing}'" >&2
+			missing=$((missing + 1))
+		fi
+	done <"$f"
+done
+[ "$missing" = 0 ] || die "$name: $missing requested config options did not end up set (dependencies missing?)"
+
+case "$arch" in
+x86_64) target=bzImage image=arch/x86/boot/bzImage ;;
+arm64) target=Image image=arch/arm64/boot/Image ;;
+esac
+
+jobs=${JOBS:-$(nproc)}
+log "$name: building $target with $jobs jobs (log: $out/build.log)"
+start=$SECONDS
+set +e
+"${kmake[@]}" -j"$jobs" "$target" 2>&1 | tee "$out/build.log" |
+	awk -v n="$name" '/^  (CC|LD|AR|AS)/ { c++ } c && c % 500 == 0 && !seen[c]++ { printf "  [%s] %d objects, at %s\n", n, c, $2; fflush() }' >&2
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" != 0 ]; then
+	grep -E 'error|Error' "$out/build.log" | head -20 >&2 || true
+	tail -20 "$out/build.log" >&2
+	die "$name: kernel build failed"
+fi
+log "$name: built in $((SECONDS - start)) s"
+echo "$out/$image"

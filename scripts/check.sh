@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# check.sh: everything 'make check' runs, in order, with one verdict per
+# test. Logs go to a new folder under logs/. The last line is
+# "N passed, N failed, N skipped"; the exit status is non-zero on any
+# failure.
+#
+# ARCHES (default "x86_64 arm64") and VARIANTS (default "normal debug")
+# pick the kernels; SKIP_HARNESS=1 skips the harness's own tests, and
+# --harness-only runs nothing else.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arches=${ARCHES:-x86_64 arm64}
+variants=${VARIANTS:-normal debug}
+for a in $arches; do check_arch "$a"; done
+for v in $variants; do check_variant "$v"; done
+
+out=$(new_dir "$TOP/logs" check)
+verdicts=$out/verdicts.tsv
+: >"$verdicts"
+log "check: logs in $out"
+
+record() { # STATUS NAME DETAIL
+	printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$verdicts"
+	[ "$1" = PASS ] || printf '  %-5s %s %s\n' "$1" "$2" "${3:-}" >&2
+}
+
+# step NAME LOGFILE CMD...: run CMD, record its verdict, keep its output.
+step() {
+	local name=$1 logf=$2
+	shift 2
+	if "$@" >"$logf" 2>&1; then
+		record PASS "$name"
+		return 0
+	fi
+	tail -n 15 "$logf" | sed 's/^/    /' >&2
+	record FAIL "$name" "see $logf"
+	return 1
+}
+
+if [ "${SKIP_HARNESS:-0}" != 1 ]; then
+	log "check: harness tests"
+	"$TOP/harness-tests/run.sh" "$verdicts" "$out/harness" || true
+fi
+
+log "check: fetching the base and applying the series"
+if [ "${1:-}" = --harness-only ]; then
+	:
+elif ! step series/apply "$out/apply.log" "$TOP/scripts/series.sh" apply; then
+	log "check: the series does not apply; nothing to build"
+else
+	while read -r p; do
+		step "checkpatch/$p" "$out/checkpatch-$p.log" \
+			env -C "$KTREE" ./scripts/checkpatch.pl --strict "$TOP/patches/$p" || true
+	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/patches/series")
+
+	for arch in $arches; do
+		for variant in $variants; do
+			k=$arch-$variant
+			log "check: $k: build"
+			step "$k/build-kernel" "$out/$k-build.log" "$TOP/scripts/build-kernel.sh" "$arch" "$variant" || continue
+			kernel=$(tail -n 1 "$out/$k-build.log")
+			step "$k/build-guest" "$out/$k-guest.log" "$TOP/scripts/build-guest.sh" "$arch" || continue
+			initrd=$(tail -n 1 "$out/$k-guest.log")
+			log "check: $k: boot and run"
+			tmo=2400 itmo=180
+			[ "$variant" = debug ] && tmo=4800 itmo=600
+			TIMEOUT=${TIMEOUT:-$tmo} INIT_TIMEOUT=${INIT_TIMEOUT:-$itmo} \
+				"$TOP/scripts/boot.sh" "$arch" "$kernel" "$initrd" "$out/$k" 2>&1 |
+				tee "$out/$k-boot.log" >&2
+			python3 "$TOP/scripts/parse_console.py" "$out/$k/console.log" \
+				--known "$TOP/guest/known-failures/$arch.txt" --prefix "$k/" \
+				--verdicts "$out/$k/verdicts.tsv" >&2
+			cat "$out/$k/verdicts.tsv" >>"$verdicts"
+		done
+	done
+fi
+
+pass=$(grep -cE '^(PASS|XPASS)' "$verdicts")
+fail=$(grep -c '^FAIL' "$verdicts")
+skip=$(grep -cE '^(SKIP|XFAIL)' "$verdicts")
+if grep -q '^XPASS' "$verdicts"; then
+	echo "note: known failures that passed (update guest/known-failures/):"
+	grep '^XPASS' "$verdicts" | cut -f2 | sed 's/^/  /'
+fi
+if [ "$fail" -gt 0 ]; then
+	echo "failed:"
+	grep '^FAIL' "$verdicts" | cut -f2,3 | sed 's/^/  /'
+fi
+echo "logs: $out"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
