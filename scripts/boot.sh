@@ -6,7 +6,7 @@
 # A guest that does not reach init within INIT_TIMEOUT seconds, or does not
 # power off within TIMEOUT seconds, is killed and its console tail printed.
 #
-# Environment: ACCEL (tcg, kvm or auto; default tcg), VCPUS (2), MEM (4G),
+# Environment: ACCEL (tcg, kvm or auto; default tcg), VCPUS (2), MEM (8G),
 # INIT_TIMEOUT (180), TIMEOUT (1800), APPEND (extra kernel command line),
 # QEMU (override the QEMU binary, for tests).
 # Exit status: 0 the guest powered off by itself; 2 init never reached;
@@ -25,7 +25,7 @@ mkdir -p "$outdir"
 
 accel=${ACCEL:-tcg}
 vcpus=${VCPUS:-2}
-mem=${MEM:-4G}
+mem=${MEM:-8G}
 init_timeout=${INIT_TIMEOUT:-180}
 timeout=${TIMEOUT:-1800}
 case "$vcpus" in ''|*[!0-9]*) die "VCPUS must be a number, got '$vcpus'" ;; esac
@@ -37,13 +37,13 @@ case "$arch" in
 x86_64)
 	qemu=${QEMU:-qemu-system-x86_64}
 	need_cmd "$qemu" qemu-system-x86
-	machine=(-M q35 -cpu max)
+	machine=(-M q35)
 	cmdline="console=ttyS0"
 	;;
 arm64)
 	qemu=${QEMU:-qemu-system-aarch64}
 	need_cmd "$qemu" qemu-system-arm
-	machine=(-M 'virt,gic-version=3' -cpu 'max,pauth-impdef=on')
+	machine=(-M 'virt,gic-version=3')
 	cmdline="console=ttyAMA0"
 	;;
 esac
@@ -63,10 +63,24 @@ cmdline="$cmdline panic=-1 oops=panic ${APPEND:-}"
 
 run_qemu() { # ACCEL CONSOLE INIT_TIMEOUT TIMEOUT EXTRA_APPEND -> exit status as above
 	local acc=$1 console=$2 itmo=$3 tmo=$4 extra=$5 accel_arg pid t=0 reached=0
-	if [ "$acc" = kvm ]; then accel_arg=(-accel kvm); else accel_arg=(-accel 'tcg,thread=multi'); fi
+	# KVM runs the host's CPU model; TCG emulates the richest one it has
+	# (on arm64 with the cheap QEMU-defined pointer authentication).
+	if [ "$acc" = kvm ]; then
+		accel_arg=(-accel kvm -cpu host)
+	elif [ "$arch" = arm64 ]; then
+		accel_arg=(-accel 'tcg,thread=multi' -cpu 'max,pauth-impdef=on')
+	else
+		accel_arg=(-accel 'tcg,thread=multi' -cpu max)
+	fi
 	: >"$console"
-	"$qemu" "${machine[@]}" "${accel_arg[@]}" -smp "$vcpus" -m "$mem" \
+	# A scratch disk for swap, so that swap-out and swap-in paths run.
+	rm -f "$outdir/swap.img"
+	truncate -s 1G "$outdir/swap.img"
+	# One socket per vCPU: the vCPUs sit in two NUMA nodes, and CPUs that
+	# shared a socket (an LLC) across nodes would trip topology_sane().
+	"$qemu" "${machine[@]}" "${accel_arg[@]}" -smp "$vcpus,sockets=$vcpus" -m "$mem" \
 		-display none -monitor none -serial "file:$console" -no-reboot \
+		-drive "file=$outdir/swap.img,if=virtio,format=raw" \
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline $extra" \
 		</dev/null >"$console.qemu" 2>&1 &
 	pid=$!
@@ -89,6 +103,7 @@ run_qemu() { # ACCEL CONSOLE INIT_TIMEOUT TIMEOUT EXTRA_APPEND -> exit status as
 		fi
 	done
 	wait "$pid" || true
+	rm -f "$outdir/swap.img"
 	grep -q 'SPF-GUEST: init reached' "$console" || return 2
 	return 0
 }
@@ -98,6 +113,7 @@ kill_guest() {
 	sleep 2
 	kill -KILL "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
+	rm -f "$outdir/swap.img"
 }
 
 if [ "$accel" = auto ]; then

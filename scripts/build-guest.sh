@@ -4,6 +4,8 @@
 # Build the guest's test programs (statically linked, from the kernel tree
 # the kernel is built from) and pack them with busybox, the init and the
 # test plan into an initramfs. Prints the initramfs path.
+# PLAN=FILE replaces the test plan; GUEST_TAG=NAME builds into its own
+# folder, so that a special guest does not replace the normal one.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,7 @@ if [ -n "$ref" ]; then
 	name=$arch-$(echo "$ref" | tr -c 'A-Za-z0-9.\n-' '_')
 	[ -d "$src" ] || die "no worktree for $ref: build its kernel first"
 fi
+[ -n "${GUEST_TAG:-}" ] && name=$name-$GUEST_TAG
 out=$SPF_CACHE/guest/$name
 rm -rf "$out"
 mkdir -p "$out/hdr" "$out/root/bin" "$out/root/tests" "$out/root/proc" \

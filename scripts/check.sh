@@ -38,6 +38,29 @@ step() {
 	return 1
 }
 
+# check_splat_detection ARCH KERNEL NAME: boot the debug kernel with a
+# plan that provokes a real KASAN report through LKDTM; the parser must
+# fail that run with a KASAN splat, though its one test passes.
+check_splat_detection() {
+	local arch=$1 kernel=$2 name=$3/provoked-kasan initrd
+	if ! initrd=$(PLAN=$TOP/harness-tests/plans/provoke-kasan.plan GUEST_TAG=kasan \
+		"$TOP/scripts/build-guest.sh" "$arch" 2>"$out/$name-guest.log" | tail -n 1); then
+		record FAIL "$name" "building its guest failed: see $out/$name-guest.log"
+		return
+	fi
+	log "check: $name: a boot that must show a KASAN splat"
+	TIMEOUT=900 INIT_TIMEOUT=600 "$TOP/scripts/boot.sh" "$arch" "$kernel" "$initrd" \
+		"$out/$name" >"$out/$name-boot.log" 2>&1
+	python3 "$TOP/scripts/parse_console.py" "$out/$name/console.log" \
+		--verdicts "$out/$name/verdicts.tsv" >/dev/null
+	if grep -qP '^PASS\tlkdtm/write-after-free\t' "$out/$name/verdicts.tsv" &&
+		grep -qP '^FAIL\tsplat\t.*KASAN' "$out/$name/verdicts.tsv"; then
+		record PASS "$name" "the parser caught the provoked KASAN report"
+	else
+		record FAIL "$name" "no KASAN splat caught: see $out/$name/console.log"
+	fi
+}
+
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
 	log "check: harness tests"
 	"$TOP/harness-tests/run.sh" "$verdicts" "$out/harness" || true
@@ -72,6 +95,7 @@ else
 				--known "$TOP/guest/known-failures/$arch.txt" --prefix "$k/" \
 				--verdicts "$out/$k/verdicts.tsv" >&2
 			cat "$out/$k/verdicts.tsv" >>"$verdicts"
+			[ "$variant" = debug ] && check_splat_detection "$arch" "$kernel" "$k"
 		done
 	done
 fi
