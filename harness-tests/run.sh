@@ -10,14 +10,18 @@ mkdir -p "$out"
 status=0
 
 # tap_to_verdicts GROUP LOG RC: turn a TAP log into verdict lines. A
-# program that failed without saying which test failed still fails.
+# program that failed without saying which test failed, or that ran fewer
+# tests than it planned, still fails.
 tap_to_verdicts() {
 	local group=$1 logf=$2 rc=$3 planned got
 	awk -v g="$group" '
 		/^ok [0-9]+ / { sub(/^ok [0-9]+ /, ""); s = ($0 ~ /# SKIP/) ? "SKIP" : "PASS"; printf "%s\t%s/%s\t\n", s, g, $0 }
 		/^not ok [0-9]+ / { sub(/^not ok [0-9]+ /, ""); printf "FAIL\t%s/%s\t\n", g, $0 }
 	' "$logf" >>"$verdicts"
+	# The count of tests comes from a TAP plan, or else from a closing
+	# "N passed, N failed" line.
 	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$logf" | head -1)
+	[ -n "$planned" ] || planned=$(awk '/^[0-9]+ passed, [0-9]+ failed/ { print $1 + $3 }' "$logf" | tail -1)
 	got=$(grep -cE '^(not )?ok [0-9]+ ' "$logf")
 	if [ -z "$planned" ] || [ "$planned" != "$got" ]; then
 		printf 'FAIL\t%s\tplanned %s tests, ran %s (see %s)\n' "$group" "${planned:-?}" "$got" "$logf" >>"$verdicts"

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+// Parsers for /proc/stat, /proc/vmstat and /proc/PID/smaps text. They
+// take the text, not a path, so that tests can feed synthetic input.
+#ifndef SPFBENCH_PROCFS_H
+#define SPFBENCH_PROCFS_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+struct CpuTimes {
+	uint64_t idle = 0;	// idle + iowait
+	uint64_t total = 0;	// user..steal; guest time is already in user
+};
+
+// Parse the aggregate "cpu " line. False if there is none.
+bool parse_proc_stat(const std::string &text, CpuTimes *out);
+
+// Percentage of idle time between two snapshots; 0 if no time passed.
+double idle_percent(const CpuTimes &before, const CpuTimes &after);
+
+using Counters = std::map<std::string, int64_t>;
+
+// "name value" lines; malformed lines are skipped.
+Counters parse_vmstat(const std::string &text);
+
+// after - before for every counter named prefix*, in either snapshot
+// (a counter missing from one side counts as 0 there).
+Counters counter_deltas(const Counters &before, const Counters &after,
+			const std::string &prefix);
+
+struct SmapsVma {
+	uint64_t start = 0;
+	uint64_t end = 0;
+	uint64_t rss_kb = 0;
+	uint64_t anon_huge_kb = 0;
+};
+
+// Find the VMA containing addr in /proc/PID/smaps text.
+bool smaps_find(const std::string &text, uint64_t addr, SmapsVma *out);
+
+// Whole file into *out; false if it cannot be read.
+bool read_file(const std::string &path, std::string *out);
+
+// First line of a file without surrounding blanks, or fallback.
+std::string read_value(const std::string &path, const std::string &fallback);
+
+#endif

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "runner.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <new>
+#include <set>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include "workloads.h"
+
+namespace {
+
+constexpr size_t align_up(size_t x, size_t a)
+{
+	return (x + a - 1) / a * a;
+}
+
+// State of one run, so that fatal() can clean up after it.
+struct Run {
+	Control *ctl = nullptr;
+	Slot *slots = nullptr;
+	unsigned tasks = 0;
+	std::vector<pid_t> pids;	// processes mode
+};
+
+[[noreturn]] void fatal(Run &run, const char *what, int err)
+{
+	fprintf(stderr, "spfbench: %s%s%s\n", what, err ? ": " : "",
+		err ? strerror(err) : "");
+	if (run.ctl)
+		run.ctl->stop.store(1);
+	for (pid_t pid : run.pids)
+		if (pid > 0)
+			kill(pid, SIGKILL);
+	fflush(nullptr);
+	_exit(1);	// threads may still run: no exit handlers
+}
+
+// In threads mode a failing worker ends the process itself; forked
+// workers can only tell us by the failed flag or by dying early.
+void check_workers(Run &run)
+{
+	if (run.ctl->failed.load())
+		fatal(run, "a task failed", 0);
+	if (run.pids.empty())
+		return;
+
+	int status;
+	pid_t pid = waitpid(-1, &status, WNOHANG);
+	if (pid > 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "task process %d ended early (%s %d)",
+			 pid, WIFSIGNALED(status) ? "signal" : "status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) :
+					       WEXITSTATUS(status));
+		for (auto &p : run.pids)
+			if (p == pid)
+				p = 0;	// reaped: not ours to kill any more
+		fatal(run, msg, 0);
+	}
+}
+
+double now()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+// Sleep until the monotonic time t, watching the workers meanwhile.
+void sleep_until(Run &run, double t)
+{
+	for (;;) {
+		check_workers(run);
+		double left = t - now();
+		if (left <= 0)
+			return;
+		double step = left < 0.1 ? left : 0.1;
+		timespec ts = { 0, static_cast<long>(step * 1e9) };
+		nanosleep(&ts, nullptr);
+	}
+}
+
+uint64_t total_ops(const Run &run)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < run.tasks; i++)
+		sum += run.slots[i].ops.load(std::memory_order_relaxed);
+	return sum;
+}
+
+CpuTimes cpu_times(Run &run)
+{
+	std::string text;
+	CpuTimes t;
+	if (!read_file("/proc/stat", &text) || !parse_proc_stat(text, &t))
+		fatal(run, "cannot read /proc/stat", 0);
+	return t;
+}
+
+Counters vmstat()
+{
+	std::string text;
+	return read_file("/proc/vmstat", &text) ? parse_vmstat(text) : Counters();
+}
+
+// How the tasks' regions were faulted after their first touch pass:
+// sum Rss and AnonHugePages of the VMAs holding them, each VMA once
+// (same_vma's threads share one; adjacent regions may have merged).
+PageReport probe_pages(const Run &run)
+{
+	PageReport p;
+	std::map<pid_t, std::string> smaps;
+	std::set<std::pair<pid_t, uint64_t>> seen;
+	uint64_t rss_kb = 0, huge_kb = 0;
+
+	p.source = "smaps_first_pass";
+	for (unsigned i = 0; i < run.tasks; i++) {
+		pid_t pid = run.pids.empty() ? getpid() : run.pids[i];
+		uint64_t addr = run.slots[i].region.load();
+		if (!addr)
+			continue;
+		p.region_bytes += run.slots[i].region_len.load();
+		if (!smaps.count(pid))
+			read_file("/proc/" + std::to_string(pid) + "/smaps",
+				  &smaps[pid]);
+		SmapsVma vma;
+		if (smaps_find(smaps[pid], addr, &vma) &&
+		    seen.insert({ pid, vma.start }).second) {
+			rss_kb += vma.rss_kb;
+			huge_kb += vma.anon_huge_kb;
+		}
+	}
+	p.thp_bytes = huge_kb << 10;
+	p.small_bytes = (rss_kb - (huge_kb < rss_kb ? huge_kb : rss_kb)) << 10;
+	return p;
+}
+
+} // namespace
+
+RunEnv probe_env()
+{
+	RunEnv env;
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &set))
+				env.cpus.push_back(cpu);
+	env.base_page = sysconf(_SC_PAGESIZE);
+	std::string pmd = read_value(
+		"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "0");
+	env.hpage = strtoull(pmd.c_str(), nullptr, 10);
+	return env;
+}
+
+ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
+		    unsigned tasks, Writer writer)
+{
+	Run run;
+	ModeResult res;
+	size_t size = static_cast<size_t>(opt.size_mb) << 20;
+	size_t writer_len = static_cast<size_t>(opt.writer_mb) << 20;
+	char *shared_vma = nullptr, *writer_vma = nullptr;
+	std::vector<std::thread> threads;
+	std::thread writer_thread;
+
+	// Control block and slots, shared with forked workers.
+	size_t slots_off = align_up(sizeof(Control), alignof(Slot));
+	size_t shm_len = align_up(slots_off + tasks * sizeof(Slot), env.base_page);
+	void *shm = mmap(nullptr, shm_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shm == MAP_FAILED)
+		fatal(run, "mmap of the counters", errno);
+	run.ctl = new (shm) Control();
+	run.slots = reinterpret_cast<Slot *>(static_cast<char *>(shm) + slots_off);
+	for (unsigned i = 0; i < tasks; i++)
+		new (&run.slots[i]) Slot();
+	run.tasks = tasks;
+
+	if (opt.workload == Workload::SameVma && !processes) {
+		shared_vma = map_anon(size * tasks, opt.page, env.hpage);
+		if (!shared_vma)
+			fatal(run, "mmap of the shared VMA", errno);
+	}
+	if (writer != Writer::None) {
+		// Populated with small pages, so that each mprotect() has
+		// every PTE of the range to change.
+		writer_vma = map_anon(writer_len, PageMode::Small, env.hpage);
+		if (!writer_vma)
+			fatal(run, "mmap of the writer's VMA", errno);
+		memset(writer_vma, 1, writer_len);
+	}
+
+	WorkerArgs args = {};
+	args.workload = opt.workload;
+	args.page = page_mode_applies(opt.workload) ? opt.page : PageMode::Default;
+	args.size = size;
+	args.hpage = env.hpage;
+	args.ctl = run.ctl;
+	args.shared_vma = shared_vma;
+
+	fflush(nullptr);	// no stdio buffers duplicated into children
+	for (unsigned i = 0; i < tasks; i++) {
+		args.index = i;
+		args.cpu = env.cpus.empty() ? -1 : env.cpus[i % env.cpus.size()];
+		args.slot = &run.slots[i];
+		if (processes) {
+			pid_t pid = fork();
+			if (pid < 0)
+				fatal(run, "fork", errno);
+			if (pid == 0) {
+				worker_main(args);
+				_exit(0);
+			}
+			run.pids.push_back(pid);
+		} else {
+			try {
+				threads.emplace_back(worker_main, args);
+			} catch (const std::system_error &e) {
+				fatal(run, "cannot start a thread", e.code().value());
+			}
+		}
+	}
+	if (writer != Writer::None) {
+		try {
+			writer_thread = std::thread(writer_main, run.ctl, writer_vma,
+						    writer_len, writer == Writer::Busy);
+		} catch (const std::system_error &e) {
+			fatal(run, "cannot start the writer thread", e.code().value());
+		}
+	}
+
+	while (run.ctl->ready.load() < tasks) {
+		check_workers(run);
+		usleep(1000);
+	}
+	if (workload_probes(opt.workload))
+		res.pages = probe_pages(run);
+	res.pinned = !env.cpus.empty();
+	for (unsigned i = 0; i < tasks; i++)
+		res.pinned = res.pinned && run.slots[i].pinned.load();
+
+	run.ctl->go.store(1, std::memory_order_release);
+	sleep_until(run, now() + opt.warmup_s);
+
+	// The sampling window.
+	CpuTimes cpu0 = cpu_times(run);
+	Counters vm0 = vmstat();
+	uint64_t writer0 = run.ctl->writer.ops.load();
+	double t0 = now(), t = t0;
+	uint64_t ops0 = total_ops(run), ops = ops0;
+
+	for (unsigned i = 1; i <= opt.duration_s; i++) {
+		sleep_until(run, t0 + i);
+		double tn = now();
+		uint64_t on = total_ops(run);
+		res.samples.push_back((on - ops) / (tn - t));
+		t = tn;
+		ops = on;
+	}
+
+	uint64_t writer1 = run.ctl->writer.ops.load();
+	Counters vm1 = vmstat();
+	CpuTimes cpu1 = cpu_times(run);
+
+	// Stop and reap.
+	run.ctl->stop.store(1);
+	for (auto &th : threads)
+		th.join();
+	if (writer_thread.joinable())
+		writer_thread.join();
+	for (auto &pid : run.pids) {
+		int status;
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			pid = 0;
+			fatal(run, "a task process failed", 0);
+		}
+		pid = 0;
+	}
+
+	if (shared_vma)
+		munmap(shared_vma, size * tasks);
+	if (writer_vma)
+		munmap(writer_vma, writer_len);
+	munmap(shm, shm_len);
+
+	res.ran = true;
+	res.stats = summarize(res.samples);
+	res.idle_pct = idle_percent(cpu0, cpu1);
+	res.spf = counter_deltas(vm0, vm1, "spf_");
+	if (writer != Writer::None)
+		res.writer_per_s = (writer1 - writer0) / (t - t0);
+
+	Counters thp = counter_deltas(vm0, vm1, "thp_fault_");
+	res.pages.thp_fault_alloc = thp["thp_fault_alloc"];
+	res.pages.thp_fault_fallback = thp["thp_fault_fallback"];
+	if (res.pages.source.empty()) {
+		// Not probed: estimate from the window's (system-wide) THP
+		// faults against the memory touched.
+		uint64_t touched = opt.workload == Workload::MmapChurn ? 0 :
+				   (ops - ops0) * env.base_page;
+		uint64_t huge = res.pages.thp_fault_alloc > 0 ?
+				res.pages.thp_fault_alloc * env.hpage : 0;
+		res.pages.source = "vmstat_window";
+		res.pages.thp_bytes = huge;
+		res.pages.small_bytes = touched > huge ? touched - huge : 0;
+	}
+
+	if (!env.sampled) {
+		env.first_vmstat = vm0;
+		env.sampled = true;
+	}
+	env.last_vmstat = vm1;
+	return res;
+}

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+// Unit tests for spfbench's pure parts. Prints "ok N name" or
+// "not ok N name" per test, then "P passed, F failed".
+// Usage: unit [JSON_FILE]  (writes a sample report for json.tool)
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "output.h"
+#include "procfs.h"
+#include "stats.h"
+
+namespace {
+
+bool cur_ok;
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			printf("# %s:%d: CHECK(%s) failed\n", __FILE__,      \
+			       __LINE__, #cond);                             \
+			cur_ok = false;                                      \
+		}                                                            \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                      \
+	do {                                                                 \
+		std::string a_ = (a), b_ = (b);                              \
+		if (a_ != b_) {                                              \
+			printf("# %s:%d: got '%s'\n#   expected '%s'\n",     \
+			       __FILE__, __LINE__, a_.c_str(), b_.c_str());  \
+			cur_ok = false;                                      \
+		}                                                            \
+	} while (0)
+
+bool near(double a, double b)
+{
+	return std::fabs(a - b) < 1e-9 * (1 + std::fabs(b));
+}
+
+struct Test {
+	std::string name;
+	std::function<void()> fn;
+};
+
+std::vector<Test> tests;
+
+void add(const std::string &name, std::function<void()> fn)
+{
+	tests.push_back({ name, fn });
+}
+
+ParseStatus parse(std::vector<const char *> args, Options *o,
+		  std::string *err = nullptr)
+{
+	std::string e;
+	args.insert(args.begin(), "spfbench");
+	return parse_args(args.size(), args.data(), o, err ? err : &e);
+}
+
+void args_tests()
+{
+	add("args_defaults", [] {
+		Options o;
+		CHECK(parse({ "-t", "page_fault1" }, &o) == ParseStatus::Ok);
+		CHECK(o.workload == Workload::PageFault1);
+		CHECK(o.processes && o.threads);
+		CHECK(o.tasks_min == 1 && o.tasks_max == 0);
+		CHECK(o.warmup_s == 1 && o.duration_s == 5);
+		CHECK(o.size_mb == 128);
+		CHECK(o.page == PageMode::Small);
+		CHECK(o.csv_path.empty() && o.json_path.empty());
+		CHECK(o.accel == "unknown" && o.series == "none");
+	});
+	add("args_all_options", [] {
+		Options o;
+		CHECK(parse({ "-t", "fault_under_writer", "-m", "threads", "-n", "2",
+			      "-w", "0", "-d", "3", "-s", "8", "-p", "thp",
+			      "-o", "a.csv", "-j", "b.json", "--accel", "TCG",
+			      "--series", "v1", "--writer-size", "64" }, &o) ==
+		      ParseStatus::Ok);
+		CHECK(o.workload == Workload::FaultUnderWriter);
+		CHECK(o.threads && !o.processes);
+		CHECK(o.tasks_min == 2 && o.tasks_max == 2);
+		CHECK(o.warmup_s == 0 && o.duration_s == 3);
+		CHECK(o.size_mb == 8 && o.writer_mb == 64);
+		CHECK(o.page == PageMode::Huge);
+		CHECK(o.csv_path == "a.csv" && o.json_path == "b.json");
+		CHECK(o.accel == "TCG" && o.series == "v1");
+	});
+	add("args_attached_values", [] {
+		Options o;
+		CHECK(parse({ "-tsame_vma", "-N3", "--accel=KVM", "-pdefault",
+			      "-mprocesses" }, &o) == ParseStatus::Ok);
+		CHECK(o.workload == Workload::SameVma);
+		CHECK(o.tasks_min == 1 && o.tasks_max == 3);
+		CHECK(o.accel == "KVM" && o.page == PageMode::Default);
+		CHECK(o.processes && !o.threads);
+	});
+	add("args_workload_names", [] {
+		const char *names[] = { "page_fault1", "page_fault2", "page_fault3",
+					"fault_under_writer", "same_vma", "mmap_churn" };
+		for (const char *n : names) {
+			Options o;
+			CHECK(parse({ "-t", n }, &o) == ParseStatus::Ok);
+			CHECK_STR(workload_name(o.workload), n);
+		}
+	});
+	add("args_size_defaults", [] {
+		Options o;
+		CHECK(parse({ "-t", "same_vma" }, &o) == ParseStatus::Ok);
+		CHECK(o.size_mb == 16);
+		CHECK(parse({ "-t", "mmap_churn" }, &o) == ParseStatus::Ok);
+		CHECK(o.size_mb == 128);
+	});
+	add("args_writer_threads_only", [] {
+		Options o;
+		CHECK(parse({ "-t", "fault_under_writer" }, &o) == ParseStatus::Ok);
+		CHECK(o.threads && !o.processes);
+	});
+	add("args_last_value_wins", [] {
+		Options o;
+		CHECK(parse({ "-t", "page_fault1", "-d", "2", "-d", "7" }, &o) ==
+		      ParseStatus::Ok);
+		CHECK(o.duration_s == 7);
+	});
+	add("args_help", [] {
+		Options o;
+		CHECK(parse({ "-h" }, &o) == ParseStatus::Help);
+		CHECK(parse({ "-t", "page_fault1", "--help" }, &o) == ParseStatus::Help);
+		CHECK(usage().find("usage: spfbench") == 0);
+	});
+
+	struct Bad {
+		const char *name;
+		std::vector<const char *> args;
+	};
+	const std::vector<Bad> bad = {
+		{ "no_workload", {} },
+		{ "unknown_workload", { "-t", "page_fault9" } },
+		{ "missing_workload_value", { "-t" } },
+		{ "zero_tasks", { "-t", "page_fault1", "-n", "0" } },
+		{ "zero_max_tasks", { "-t", "page_fault1", "-N", "0" } },
+		{ "non_numeric_tasks", { "-t", "page_fault1", "-n", "two" } },
+		{ "negative_tasks", { "-t", "page_fault1", "-n", "-1" } },
+		{ "trailing_garbage", { "-t", "page_fault1", "-N", "3x" } },
+		{ "overflow", { "-t", "page_fault1", "-n", "99999999999" } },
+		{ "too_many_tasks", { "-t", "page_fault1", "-n", "100000" } },
+		{ "missing_tasks_value", { "-t", "page_fault1", "-n" } },
+		{ "zero_duration", { "-t", "page_fault1", "-d", "0" } },
+		{ "non_numeric_warmup", { "-t", "page_fault1", "-w", "1s" } },
+		{ "zero_size", { "-t", "page_fault1", "-s", "0" } },
+		{ "unknown_mode", { "-t", "page_fault1", "-m", "fibers" } },
+		{ "unknown_page_size", { "-t", "page_fault1", "-p", "1g" } },
+		{ "missing_page_size", { "-t", "page_fault1", "-p" } },
+		{ "unknown_short_option", { "-t", "page_fault1", "-x" } },
+		{ "unknown_long_option", { "-t", "page_fault1", "--bogus" } },
+		{ "stray_argument", { "-t", "page_fault1", "extra" } },
+		{ "n_and_N", { "-t", "page_fault1", "-n", "1", "-N", "2" } },
+		{ "writer_processes", { "-t", "fault_under_writer", "-m", "processes" } },
+		{ "writer_both", { "-t", "fault_under_writer", "-m", "both" } },
+		{ "writer_size_elsewhere", { "-t", "page_fault1", "--writer-size", "64" } },
+		{ "zero_writer_size", { "-t", "fault_under_writer", "--writer-size", "0" } },
+		{ "empty_output", { "-t", "page_fault1", "-o", "" } },
+		{ "missing_accel", { "-t", "page_fault1", "--accel" } },
+		{ "empty_series", { "-t", "page_fault1", "--series=" } },
+	};
+	for (const Bad &b : bad) {
+		add(std::string("args_bad_") + b.name, [b] {
+			Options o;
+			std::string err;
+			CHECK(parse(b.args, &o, &err) == ParseStatus::Error);
+			CHECK(!err.empty());
+		});
+	}
+}
+
+void stats_tests()
+{
+	add("stats_known_values", [] {
+		Summary s = summarize({ 2, 4, 4, 4, 5, 5, 7, 9 });
+		CHECK(near(s.mean, 5));
+		CHECK(near(s.stddev, std::sqrt(32.0 / 7)));
+		CHECK(near(s.min, 2) && near(s.max, 9));
+	});
+	add("stats_single_sample", [] {
+		Summary s = summarize({ 1234.5 });
+		CHECK(near(s.mean, 1234.5) && s.stddev == 0);
+		CHECK(near(s.min, 1234.5) && near(s.max, 1234.5));
+	});
+	add("stats_empty", [] {
+		Summary s = summarize({});
+		CHECK(s.mean == 0 && s.stddev == 0 && s.min == 0 && s.max == 0);
+	});
+	add("stats_unsorted", [] {
+		Summary s = summarize({ 30, 10, 20 });
+		CHECK(near(s.mean, 20) && near(s.stddev, 10));
+		CHECK(near(s.min, 10) && near(s.max, 30));
+	});
+}
+
+ModeResult mode(std::vector<double> samples, double idle)
+{
+	ModeResult m;
+	m.ran = true;
+	m.samples = samples;
+	m.stats = summarize(samples);
+	m.idle_pct = idle;
+	m.pinned = true;
+	return m;
+}
+
+Report sample_report()
+{
+	Report r;
+	r.workload = "page_fault1";
+	r.modes = { "processes", "threads" };
+	r.page_size = "4k";
+	r.page_applied = true;
+	r.size_mb = 128;
+	r.warmup_s = 1;
+	r.duration_s = 2;
+	r.accel = "TCG";
+	r.kernel = "6.1.192-spf";
+	r.series = "v1 \"quoted\"\\\n\x01";
+	r.spf_switch = "absent";
+	r.vcpus = 2;
+	r.base_page_bytes = 4096;
+	r.spf_counters = { { "spf_attempt", 10 }, { "spf_abort", 2 } };
+
+	Row r1;
+	r1.tasks = 1;
+	r1.processes = mode({ 1000, 1002 }, 50.004);
+	r1.threads = mode({ 900.4, 900.4 }, 49.996);
+	r1.threads.pages.source = "vmstat_window";
+	Row r2;
+	r2.tasks = 2;
+	r2.processes = mode({ 1900, 1900 }, 0.5);
+	r2.threads = mode({ 1500, 1500 }, 1);
+	r.rows = { r1, r2 };
+	return r;
+}
+
+// Brackets balance outside strings, and every string is closed.
+bool json_balanced(const std::string &s)
+{
+	std::string stack;
+	bool in_str = false;
+
+	for (size_t i = 0; i < s.size(); i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			else if (static_cast<unsigned char>(c) < 0x20)
+				return false;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '{' || c == '[')
+			stack += c == '{' ? '}' : ']';
+		else if (c == '}' || c == ']') {
+			if (stack.empty() || stack.back() != c)
+				return false;
+			stack.pop_back();
+		}
+	}
+	return stack.empty() && !in_str;
+}
+
+bool has(const std::string &s, const std::string &what)
+{
+	if (s.find(what) != std::string::npos)
+		return true;
+	printf("# missing: %s\n", what.c_str());
+	return false;
+}
+
+void output_tests()
+{
+	add("csv_header", [] {
+		CHECK_STR(csv_header, "tasks,processes,processes_idle,threads,threads_idle,linear");
+	});
+	add("csv_rows", [] {
+		CHECK_STR(format_csv(sample_report()),
+			  "tasks,processes,processes_idle,threads,threads_idle,linear\n"
+			  "1,1001,50.00,900,50.00,1001\n"
+			  "2,1900,0.50,1500,1.00,2002\n");
+	});
+	add("csv_mode_not_run", [] {
+		Report r = sample_report();
+		for (Row &row : r.rows)
+			row.processes = ModeResult();
+		CHECK_STR(format_csv(r),
+			  "tasks,processes,processes_idle,threads,threads_idle,linear\n"
+			  "1,0,0.00,900,50.00,900\n"
+			  "2,0,0.00,1500,1.00,1801\n");
+	});
+	add("csv_no_single_task_row", [] {
+		Report r = sample_report();
+		r.rows.erase(r.rows.begin());
+		CHECK(linear_base(r) == 0);
+		CHECK_STR(format_csv_row(r.rows[0], linear_base(r)),
+			  "2,1900,0.50,1500,1.00,0");
+	});
+	add("json_escape", [] {
+		CHECK_STR(json_escape("plain"), "plain");
+		CHECK_STR(json_escape("a\"b\\c"), "a\\\"b\\\\c");
+		CHECK_STR(json_escape("\n\t\r\b\f"), "\\n\\t\\r\\b\\f");
+		CHECK_STR(json_escape(std::string("\x01\x1f", 2)), "\\u0001\\u001f");
+	});
+	add("json_structure", [] {
+		std::string j = format_json(sample_report());
+		CHECK(json_balanced(j));
+		CHECK(j.front() == '{' && j.substr(j.size() - 2) == "}\n");
+		CHECK(has(j, "\"workload\": \"page_fault1\""));
+		CHECK(has(j, "\"modes\": [\"processes\", \"threads\"]"));
+		CHECK(has(j, "\"page_size\": \"4k\""));
+		CHECK(has(j, "\"accel\": \"TCG\""));
+		CHECK(has(j, "\"vcpus\": 2"));
+		CHECK(has(j, "\"kernel\": \"6.1.192-spf\""));
+		CHECK(has(j, "\"series\": \"v1 \\\"quoted\\\"\\\\\\n\\u0001\""));
+		CHECK(has(j, "\"spf_switch\": \"absent\""));
+		CHECK(has(j, "\"spf_abort\": 2"));
+		CHECK(has(j, "\"samples\": [1000.00, 1002.00]"));
+		CHECK(has(j, "\"stddev\": 1.41"));
+		CHECK(has(j, "\"source\": \"vmstat_window\""));
+		CHECK(has(j, "\"pinned\": true"));
+		CHECK(j.find("busy_idle_ratio") == std::string::npos);
+		CHECK(j.find("writer") == std::string::npos);
+	});
+	add("json_writer_ratio", [] {
+		Report r = sample_report();
+		r.workload = "fault_under_writer";
+		r.writer_mb = 256;
+		for (Row &row : r.rows) {
+			row.processes = ModeResult();
+			row.threads_writer_idle = mode({ 2000, 2000 }, 10);
+			row.threads.writer_per_s = 12.5;
+		}
+		r.rows[1].threads_writer_idle = mode({ 0 }, 10);
+		std::string j = format_json(r);
+		CHECK(json_balanced(j));
+		CHECK(has(j, "\"writer_size_mb\": 256"));
+		CHECK(has(j, "\"threads_writer_idle\": {"));
+		CHECK(has(j, "\"busy_idle_ratio\": 0.4502"));
+		CHECK(has(j, "\"busy_idle_ratio\": null"));
+		CHECK(has(j, "\"writer_mprotect_per_s\": 12.50"));
+		CHECK(j.find("\"processes\": {") == std::string::npos);
+	});
+	add("json_empty_counters", [] {
+		Report r = sample_report();
+		r.spf_counters.clear();
+		std::string j = format_json(r);
+		CHECK(json_balanced(j));
+		CHECK(has(j, "\"spf_counters\": {}"));
+	});
+}
+
+void procfs_tests()
+{
+	const char *stat0 =
+		"cpu  100 0 50 800 50 0 0 0 0 0\n"
+		"cpu0 50 0 25 400 25 0 0 0 0 0\n"
+		"intr 12345\n";
+	const char *stat1 =
+		"cpu  200 0 100 1500 100 0 0 0 40 0\n"
+		"cpu0 100 0 50 750 50 0 0 0 20 0\n";
+
+	add("proc_stat_parse", [=] {
+		CpuTimes t;
+		CHECK(parse_proc_stat(stat0, &t));
+		CHECK(t.idle == 850 && t.total == 1000);
+		CHECK(parse_proc_stat(stat1, &t));
+		CHECK(t.idle == 1600 && t.total == 1900);	// guest not added
+	});
+	add("proc_stat_idle_percent", [=] {
+		CpuTimes a, b;
+		CHECK(parse_proc_stat(stat0, &a) && parse_proc_stat(stat1, &b));
+		CHECK(near(idle_percent(a, b), 100.0 * 750 / 900));
+		CHECK(idle_percent(a, a) == 0);
+	});
+	add("proc_stat_short_line", [] {
+		CpuTimes t;
+		CHECK(parse_proc_stat("cpu  1 2 3 4\n", &t));	// old kernels
+		CHECK(t.idle == 4 && t.total == 10);
+		CHECK(!parse_proc_stat("cpu0 1 2 3 4 5\n", &t));
+		CHECK(!parse_proc_stat("", &t));
+	});
+	add("vmstat_deltas", [] {
+		Counters a = parse_vmstat("nr_free_pages 100\n"
+					  "spf_attempt 10\n"
+					  "spf_abort 3\n"
+					  "xspf_other 1\n"
+					  "spf_gone 5\n"
+					  "garbage\n"
+					  "spf_bad 1 2\n");
+		Counters b = parse_vmstat("nr_free_pages 50\n"
+					  "spf_attempt 25\n"
+					  "spf_abort 3\n"
+					  "xspf_other 9\n"
+					  "spf_new 7\n");
+		CHECK(a.size() == 5 && a["spf_attempt"] == 10);
+		Counters d = counter_deltas(a, b, "spf_");
+		CHECK(d.size() == 4);
+		CHECK(d["spf_attempt"] == 15 && d["spf_abort"] == 0);
+		CHECK(d["spf_new"] == 7 && d["spf_gone"] == -5);
+	});
+	add("vmstat_no_spf", [] {
+		Counters a = parse_vmstat("pgfault 10\n"), b = parse_vmstat("pgfault 20\n");
+		CHECK(counter_deltas(a, b, "spf_").empty());
+		CHECK(counter_deltas(a, b, "pgfault")["pgfault"] == 10);
+	});
+
+	const char *smaps =
+		"55d0a0000000-55d0a0021000 rw-p 00000000 00:00 0          [heap]\n"
+		"Size:                132 kB\n"
+		"Rss:                   8 kB\n"
+		"AnonHugePages:         0 kB\n"
+		"VmFlags: rd wr mr mw me ac\n"
+		"7f0000000000-7f0000800000 rw-p 00000000 00:00 0 \n"
+		"Size:               8192 kB\n"
+		"Rss:                8192 kB\n"
+		"Anonymous:          8192 kB\n"
+		"AnonHugePages:      6144 kB\n"
+		"VmFlags: rd wr mr mw me ac hg\n"
+		"7fff00000000-7fff00021000 rw-p 00000000 00:00 0          [stack]\n"
+		"Rss:                  12 kB\n";
+
+	add("smaps_find", [=] {
+		SmapsVma v;
+		CHECK(smaps_find(smaps, 0x7f0000400000, &v));
+		CHECK(v.start == 0x7f0000000000 && v.end == 0x7f0000800000);
+		CHECK(v.rss_kb == 8192 && v.anon_huge_kb == 6144);
+		CHECK(smaps_find(smaps, 0x55d0a0000000, &v));
+		CHECK(v.rss_kb == 8 && v.anon_huge_kb == 0);
+	});
+	add("smaps_not_found", [=] {
+		SmapsVma v;
+		CHECK(!smaps_find(smaps, 0x7f0000800000, &v));	// end is exclusive
+		CHECK(!smaps_find(smaps, 0x1000, &v));
+		CHECK(!smaps_find("", 0x1000, &v));
+	});
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	args_tests();
+	stats_tests();
+	output_tests();
+	procfs_tests();
+
+	int passed = 0, failed = 0, n = 0;
+	for (const Test &t : tests) {
+		cur_ok = true;
+		t.fn();
+		printf("%s %d %s\n", cur_ok ? "ok" : "not ok", ++n, t.name.c_str());
+		(cur_ok ? passed : failed)++;
+	}
+
+	if (argc > 1) {
+		FILE *f = fopen(argv[1], "w");
+		if (!f || fputs(format_json(sample_report()).c_str(), f) == EOF ||
+		    fclose(f)) {
+			printf("# cannot write %s\n", argv[1]);
+			failed++;
+		}
+	}
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "workloads.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+const size_t page = sysconf(_SC_PAGESIZE);
+
+[[noreturn]] void die(const WorkerArgs &a, const char *what)
+{
+	int err = errno;
+
+	a.ctl->failed.store(1);
+	fprintf(stderr, "spfbench: task %u: %s: %s\n", a.index, what,
+		strerror(err));
+	_exit(1);	// the whole process, in threads mode too
+}
+
+bool stopping(const Control *ctl)
+{
+	return ctl->stop.load(std::memory_order_relaxed);
+}
+
+void count(Slot *s, uint64_t n = 1)
+{
+	// Single writer: a plain load and store, no locked instruction.
+	s->ops.store(s->ops.load(std::memory_order_relaxed) + n,
+		     std::memory_order_relaxed);
+}
+
+// Write one byte to each page of [p, p + len), counting a page an op.
+// Returns false if told to stop part way.
+bool touch(char *p, size_t len, const WorkerArgs &a)
+{
+	volatile char *v = p;
+	uint64_t n = a.slot->ops.load(std::memory_order_relaxed);
+
+	for (size_t off = 0; off < len; off += page) {
+		v[off] = 1;
+		a.slot->ops.store(++n, std::memory_order_relaxed);
+		if ((n & 63) == 0 && stopping(a.ctl))
+			return false;
+	}
+	return true;
+}
+
+void pin(const WorkerArgs &a)
+{
+	cpu_set_t set;
+	bool ok = false;
+
+	if (a.cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(a.cpu, &set);
+		ok = sched_setaffinity(0, sizeof(set), &set) == 0;
+	}
+	a.slot->pinned.store(ok);
+}
+
+// Tell the parent this task is set up, and wait for the start signal.
+void ready(const WorkerArgs &a)
+{
+	a.ctl->ready.fetch_add(1);
+	while (!a.ctl->go.load(std::memory_order_acquire) && !stopping(a.ctl))
+		usleep(1000);
+}
+
+// page_fault1: map, touch every page, unmap.
+void page_fault_anon(const WorkerArgs &a)
+{
+	ready(a);
+	while (!stopping(a.ctl)) {
+		char *p = map_anon(a.size, a.page, a.hpage);
+		if (!p)
+			die(a, "mmap");
+		touch(p, a.size, a);
+		munmap(p, a.size);
+	}
+}
+
+// page_fault2 (private) and page_fault3 (shared): the same over a
+// tmpfs file of our own.
+void page_fault_file(const WorkerArgs &a, int flags)
+{
+	char path[] = "/tmp/spfbench.XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		die(a, "mkstemp /tmp");
+	unlink(path);
+	if (ftruncate(fd, a.size))
+		die(a, "ftruncate");
+
+	ready(a);
+	while (!stopping(a.ctl)) {
+		char *p = static_cast<char *>(mmap(nullptr, a.size,
+				PROT_READ | PROT_WRITE, flags, fd, 0));
+		if (p == MAP_FAILED)
+			die(a, "mmap");
+		touch(p, a.size, a);
+		munmap(p, a.size);
+	}
+	close(fd);
+}
+
+// fault_under_writer and same_vma: touch a region that stays mapped,
+// zap it with MADV_DONTNEED, touch it again.
+void refault(const WorkerArgs &a)
+{
+	char *p = a.shared_vma ? a.shared_vma + a.index * a.size :
+				 map_anon(a.size, a.page, a.hpage);
+	if (!p)
+		die(a, "mmap");
+
+	touch(p, a.size, a);	// first pass, probed by the parent
+	a.slot->region.store(reinterpret_cast<uintptr_t>(p));
+	a.slot->region_len.store(a.size);
+
+	ready(a);
+	while (!stopping(a.ctl)) {
+		if (madvise(p, a.size, MADV_DONTNEED))
+			die(a, "madvise(MADV_DONTNEED)");
+		touch(p, a.size, a);
+	}
+	if (!a.shared_vma)
+		munmap(p, a.size);
+}
+
+// mmap_churn: mmap and munmap, never touched; a pair is an op.
+void mmap_churn(const WorkerArgs &a)
+{
+	ready(a);
+	while (!stopping(a.ctl)) {
+		void *p = mmap(nullptr, a.size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die(a, "mmap");
+		munmap(p, a.size);
+		count(a.slot);
+	}
+}
+
+} // namespace
+
+char *map_anon(size_t len, PageMode mode, size_t hpage)
+{
+	bool align = mode == PageMode::Huge && hpage > page;
+	size_t maplen = align ? len + hpage : len;
+	char *p = static_cast<char *>(mmap(nullptr, maplen,
+			PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0));
+	if (p == MAP_FAILED)
+		return nullptr;
+
+	if (align) {
+		// Trim to a PMD-aligned start, or no huge page fits the head.
+		uintptr_t start = reinterpret_cast<uintptr_t>(p);
+		uintptr_t aligned = (start + hpage - 1) & ~(uintptr_t)(hpage - 1);
+		size_t head = aligned - start, tail = maplen - head - len;
+		if (head)
+			munmap(p, head);
+		if (tail)
+			munmap(reinterpret_cast<char *>(aligned) + len, tail);
+		p = reinterpret_cast<char *>(aligned);
+	}
+
+	// Advice failing (no THP in the kernel) is not fatal: the pages
+	// report says what was faulted.
+	if (mode == PageMode::Small)
+		madvise(p, len, MADV_NOHUGEPAGE);
+	else if (mode == PageMode::Huge)
+		madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
+bool workload_probes(Workload w)
+{
+	return w == Workload::FaultUnderWriter || w == Workload::SameVma;
+}
+
+void worker_main(WorkerArgs a)
+{
+	pin(a);
+
+	switch (a.workload) {
+	case Workload::PageFault1:
+		page_fault_anon(a);
+		break;
+	case Workload::PageFault2:
+		page_fault_file(a, MAP_PRIVATE);
+		break;
+	case Workload::PageFault3:
+		page_fault_file(a, MAP_SHARED);
+		break;
+	case Workload::FaultUnderWriter:
+	case Workload::SameVma:
+		refault(a);
+		break;
+	case Workload::MmapChurn:
+		mmap_churn(a);
+		break;
+	}
+}
+
+void writer_main(Control *ctl, char *region, size_t len, bool busy)
+{
+	while (!ctl->go.load(std::memory_order_acquire) && !stopping(ctl))
+		usleep(1000);
+
+	if (!busy) {
+		while (!stopping(ctl))
+			usleep(10000);
+		return;
+	}
+
+	while (!stopping(ctl)) {
+		if (mprotect(region, len, PROT_READ) ||
+		    mprotect(region, len, PROT_READ | PROT_WRITE)) {
+			int err = errno;
+			ctl->failed.store(1);
+			fprintf(stderr, "spfbench: writer: mprotect: %s\n",
+				strerror(err));
+			_exit(1);
+		}
+		count(&ctl->writer, 2);
+	}
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+// The fault loops run by each task, and the mprotect() writer.
+#ifndef SPFBENCH_WORKLOADS_H
+#define SPFBENCH_WORKLOADS_H
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "args.h"
+
+// Per-task state shared with the parent. Slots live in a MAP_SHARED
+// anonymous mapping so forked workers can use them; each has its own
+// cache lines (128 bytes covers adjacent-line prefetch) so that the
+// counters do not false-share.
+struct alignas(128) Slot {
+	std::atomic<uint64_t> ops;		// written by its task only
+	std::atomic<uint64_t> region;		// probed mapping, 0: none
+	std::atomic<uint64_t> region_len;
+	std::atomic<int> pinned;
+};
+
+// Forked workers share these through memory, not through libatomic.
+static_assert(std::atomic<uint64_t>::is_always_lock_free &&
+	      std::atomic<int>::is_always_lock_free,
+	      "counters must be lock-free to work across processes");
+
+struct Control {
+	alignas(128) std::atomic<int> go;	// parent: start the loops
+	std::atomic<int> stop;			// parent: leave the loops
+	std::atomic<int> failed;		// a worker hit an error
+	alignas(128) std::atomic<unsigned> ready; // workers set up
+	Slot writer;				// mprotect() calls of the writer
+};
+
+struct WorkerArgs {
+	Workload workload;
+	PageMode page;
+	size_t size;		// bytes mapped per task
+	size_t hpage;		// PMD size for THP alignment, 0: unknown
+	unsigned index;
+	int cpu;		// CPU to pin to, -1: none
+	Control *ctl;
+	Slot *slot;
+	char *shared_vma;	// same_vma in threads mode: the common VMA
+};
+
+// Set up, report ready, wait for go, then fault until stop is set.
+// Exits the process on error, after setting ctl->failed.
+void worker_main(WorkerArgs a);
+
+// fault_under_writer's writer: toggle [region, region + len) between
+// read-write and read-only until stop; idle, it only waits for stop.
+void writer_main(Control *ctl, char *region, size_t len, bool busy);
+
+// Workloads whose tasks keep one mapping, touched once before "ready",
+// so that the parent can see in smaps how it was faulted.
+bool workload_probes(Workload w);
+
+// Anonymous private read-write mapping with the -p advice applied;
+// aligned to hpage for PageMode::Huge. nullptr on failure.
+char *map_anon(size_t len, PageMode page, size_t hpage);
+
+#endif
