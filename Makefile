@@ -51,7 +51,7 @@ guest:
 	@$(S)/build-guest.sh $(ARCH)
 
 boot:
-	@ARCHES=$(ARCH) VARIANTS=$(VARIANT) SKIP_HARNESS=1 $(S)/check.sh
+	@ARCHES=$(ARCH) VARIANTS=$(VARIANT) SKIP_HARNESS=1 SKIP_BISECT=1 $(S)/check.sh
 
 check:
 	@$(S)/check.sh
@@ -62,4 +62,4 @@ test-harness:
 # The main job. Until the benchmark lands it builds, boots and runs the
 # test plan on x86_64.
 run:
-	@ARCHES=x86_64 VARIANTS=normal SKIP_HARNESS=1 $(S)/check.sh
+	@ARCHES=x86_64 VARIANTS=normal SKIP_HARNESS=1 SKIP_BISECT=1 $(S)/check.sh

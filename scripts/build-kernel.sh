@@ -71,6 +71,12 @@ for f in "${frags[@]}"; do
 		esac
 		sym=${want#\# }
 		sym=${sym%%[= ]*}
+		# BISECT=1 builds a commit in the middle of the series, which
+		# may not define the series' own options yet.
+		if [ "${BISECT:-0}" = 1 ] && [ "${f##*/series-}" != "$f" ] &&
+			! grep -rqs --include='Kconfig*' -E "^(menu)?config ${sym#CONFIG_}\$" "$src"; then
+			continue
+		fi
 		got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config" || true)
 		if [ "$want" = "# $sym is not set" ] && [ -z "$got" ]; then
 			continue

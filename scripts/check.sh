@@ -5,8 +5,9 @@
 # failure.
 #
 # ARCHES (default "x86_64 arm64") and VARIANTS (default "normal debug")
-# pick the kernels; SKIP_HARNESS=1 skips the harness's own tests, and
-# --harness-only runs nothing else.
+# pick the kernels; SKIP_HARNESS=1 skips the harness's own tests,
+# SKIP_BISECT=1 the build of every patch on its own, and --harness-only
+# runs nothing else.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,12 +26,15 @@ record() { # STATUS NAME DETAIL
 	[ "$1" = PASS ] || printf '  %-5s %s %s\n' "$1" "$2" "${3:-}" >&2
 }
 
-# step NAME LOGFILE CMD...: run CMD, record its verdict, keep its output.
+# step NAME LOGFILE CMD...: run CMD, record its verdict, keep its output
+# and show its progress lines (the scripts' "[hh:mm:ss] ..." and "  [...]").
 step() {
-	local name=$1 logf=$2
+	local name=$1 logf=$2 rc start=$SECONDS
 	shift 2
-	if "$@" >"$logf" 2>&1; then
-		record PASS "$name"
+	"$@" 2>&1 | tee "$logf" | grep --line-buffered -E '^(  )?\[' >&2
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" = 0 ]; then
+		record PASS "$name" "$((SECONDS - start)) s"
 		return 0
 	fi
 	tail -n 15 "$logf" | sed 's/^/    /' >&2
@@ -66,16 +70,31 @@ if [ "${SKIP_HARNESS:-0}" != 1 ]; then
 	"$TOP/harness-tests/run.sh" "$verdicts" "$out/harness" || true
 fi
 
-log "check: fetching the base and applying the series"
 if [ "${1:-}" = --harness-only ]; then
 	:
-elif ! step series/apply "$out/apply.log" "$TOP/scripts/series.sh" apply; then
+elif log "check: fetching the base and applying the series" &&
+	! step series/apply "$out/apply.log" "$TOP/scripts/series.sh" apply; then
 	log "check: the series does not apply; nothing to build"
 else
 	while read -r p; do
 		step "checkpatch/$p" "$out/checkpatch-$p.log" \
 			env -C "$KTREE" ./scripts/checkpatch.pl --strict "$TOP/patches/$p" || true
 	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/patches/series")
+
+	# Every patch builds on its own: build each commit below the top of
+	# the series (the top is built next) in the x86_64 normal folder, so
+	# that only what a patch touches is rebuilt.
+	if [ "${SKIP_BISECT:-0}" != 1 ]; then
+		n=0
+		for c in $(kgit rev-list --reverse "$BASE_REF..$WORK_BRANCH~1" 2>/dev/null); do
+			n=$((n + 1))
+			kgit checkout -q --detach "$c"
+			log "check: bisect build $n: $(kgit log -1 --format=%s "$c")"
+			step "bisect/$n-$(kgit log -1 --format=%f "$c" | cut -c1-50)" \
+				"$out/bisect-$n.log" env BISECT=1 "$TOP/scripts/build-kernel.sh" x86_64 normal || true
+		done
+		kgit checkout -q "$WORK_BRANCH"
+	fi
 
 	for arch in $arches; do
 		for variant in $variants; do
@@ -88,12 +107,16 @@ else
 			log "check: $k: boot and run"
 			tmo=2400 itmo=180
 			[ "$variant" = debug ] && tmo=4800 itmo=600
+			bstart=$SECONDS
 			TIMEOUT=${TIMEOUT:-$tmo} INIT_TIMEOUT=${INIT_TIMEOUT:-$itmo} \
 				"$TOP/scripts/boot.sh" "$arch" "$kernel" "$initrd" "$out/$k" 2>&1 |
 				tee "$out/$k-boot.log" >&2
+			echo "$k: boot and plan took $((SECONDS - bstart)) s" >>"$out/timing.txt"
+			known=(--known "$TOP/guest/known-failures/$arch.txt")
+			[ -f "$TOP/guest/known-failures/$k.txt" ] &&
+				known+=(--known "$TOP/guest/known-failures/$k.txt")
 			python3 "$TOP/scripts/parse_console.py" "$out/$k/console.log" \
-				--known "$TOP/guest/known-failures/$arch.txt" --prefix "$k/" \
-				--verdicts "$out/$k/verdicts.tsv" >&2
+				"${known[@]}" --prefix "$k/" --verdicts "$out/$k/verdicts.tsv" >&2
 			cat "$out/$k/verdicts.tsv" >>"$verdicts"
 			[ "$variant" = debug ] && check_splat_detection "$arch" "$kernel" "$k"
 		done
@@ -111,6 +134,6 @@ if [ "$fail" -gt 0 ]; then
 	echo "failed:"
 	grep '^FAIL' "$verdicts" | cut -f2,3 | sed 's/^/  /'
 fi
-echo "logs: $out"
+echo "logs: $out (took $((SECONDS / 60)) min)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

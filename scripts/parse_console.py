@@ -7,7 +7,7 @@ among them), the TAP that the guest's init prints between the markers
 "SPF-GUEST: begin plan" and "SPF-GUEST: plan done", and, possibly, kernel
 splats. Every splat fails the run, whatever the tests said.
 
-Usage: parse_console.py CONSOLE [--known FILE] [--verdicts FILE]
+Usage: parse_console.py CONSOLE [--known FILE]... [--verdicts FILE]
 
 Verdict lines are "STATUS<TAB>NAME<TAB>DETAIL" with STATUS one of PASS,
 FAIL, SKIP, XFAIL (a known failure of the unpatched base, with its reason)
@@ -61,11 +61,16 @@ def strip_ts(line):
     return TIMESTAMP.sub("", line.rstrip("\r\n"))
 
 
-def load_known(path):
+def load_known(*paths):
     """Known failures: 'name reason...' per line, # comments allowed."""
     known = {}
-    if not path:
-        return known
+    for path in paths:
+        known.update(_load_known_file(path))
+    return known
+
+
+def _load_known_file(path):
+    known = {}
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.strip()
@@ -204,14 +209,15 @@ def verdicts(con, known):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("console")
-    ap.add_argument("--known", help="known failures of the unpatched base")
+    ap.add_argument("--known", action="append", default=[],
+                    help="known failures of the unpatched base (may repeat)")
     ap.add_argument("--verdicts", help="write verdict lines here")
     ap.add_argument("--prefix", default="", help="prefix for every test name")
     args = ap.parse_args(argv)
     try:
         with open(args.console, encoding="utf-8", errors="replace") as f:
             con = Console(f.read())
-        known = load_known(args.known)
+        known = load_known(*args.known)
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
