@@ -47,6 +47,18 @@ fi
 cp "$busybox" "$out/root/bin/busybox"
 
 vmdir=$src/tools/testing/selftests/vm
+# cc_test PROG CFLAGS LIBS SOURCES...: build one static test program.
+cc_test() {
+	local prog=$1 cflags=$2 libs=$3
+	shift 3
+	# shellcheck disable=SC2086 # cflags and libs are word lists
+	(cd "$vmdir" && "${cross}gcc" -static -O2 -Wall $cflags -I "$src" \
+		-isystem "$out/hdr/usr/include" "$@" -o "$out/root/tests/$prog" \
+		$libs -lrt -lpthread -lm) >>"$out/selftests.log" 2>&1 ||
+		{ tail -20 "$out/selftests.log" >&2; die "building $prog for $arch failed"; }
+	built=$((built + 1))
+}
+
 log "guest $name: building selftests from $vmdir"
 built=0
 while read -r prog arches extra libs cflags; do
@@ -56,28 +68,19 @@ while read -r prog arches extra libs cflags; do
 	[ "$extra" = - ] || srcs+=("$extra")
 	[ "$libs" = - ] && libs=
 	[ "$cflags" = - ] && cflags=
-	# shellcheck disable=SC2086 # libs and cflags are word lists
-	(cd "$vmdir" && "${cross}gcc" -static -O2 -Wall $cflags -I "$src" \
-		-isystem "$out/hdr/usr/include" "${srcs[@]}" -o "$out/root/tests/$prog" \
-		$libs -lrt -lpthread -lm) >>"$out/selftests.log" 2>&1 ||
-		{ tail -20 "$out/selftests.log" >&2; die "building $prog for $arch failed"; }
-	built=$((built + 1))
+	cc_test "$prog" "$cflags" "$libs" "${srcs[@]}"
 done <"$TOP/guest/selftests.list"
 # The series' own selftests: every spf_*.c in the vm folder.
 for c in "$vmdir"/spf_*.c; do
 	[ -e "$c" ] || continue
-	prog=$(basename "$c" .c)
-	(cd "$vmdir" && "${cross}gcc" -static -O2 -Wall -I "$src" \
-		-isystem "$out/hdr/usr/include" "$prog.c" -o "$out/root/tests/$prog" \
-		-lrt -lpthread -lm) >>"$out/selftests.log" 2>&1 ||
-		{ tail -20 "$out/selftests.log" >&2; die "building $prog for $arch failed"; }
-	built=$((built + 1))
+	cc_test "$(basename "$c" .c)" "" "" "$(basename "$c")"
 done
-# Userspace programs of the project (benchmark, stress tools) that have
-# been built for this arch.
-for p in "$SPF_CACHE/userspace/$arch"/*; do
-	[ -x "$p" ] && cp "$p" "$out/root/tests/" && built=$((built + 1))
-done
+# The benchmark, static for this arch.
+log "guest $name: building spfbench"
+make -s -C "$TOP/bench" ARCH="$arch" >>"$out/selftests.log" 2>&1 ||
+	{ tail -20 "$out/selftests.log" >&2; die "building spfbench for $arch failed"; }
+cp "$TOP/bench/build/$arch/spfbench" "$out/root/tests/"
+built=$((built + 1))
 
 cp "$TOP/guest/init" "$out/root/init"
 cat "$TOP/guest/plans/common.plan" "$TOP/guest/plans/$arch.plan" >"$out/root/plan"
