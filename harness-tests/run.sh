@@ -45,6 +45,7 @@ run_tap() { # GROUP CMD...
 run_tap parse-console python3 "$here/test_parse_console.py"
 run_tap boot-limits "$here/test-boot-limits.sh"
 run_tap series "$here/test-series.sh"
+run_tap errors "$here/test-errors.sh"
 run_tap shellcheck "$here/test-shellcheck.sh"
 if [ -f "$top/bench/Makefile" ]; then
 	run_tap spfbench make -s -C "$top/bench" test
