@@ -5,7 +5,9 @@
 # base for a vanilla kernel) in its own O= folder. The config is the
 # project's fragments merged onto allnoconfig with the kernel's own
 # merge_config.sh; the build fails if any requested option is not set.
-# Prints the path of the kernel image on success.
+# Prints the path of the kernel image on success. With TARGETS="a.o b/",
+# builds only those kbuild targets (used for the per-patch bisect check)
+# and prints nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,10 +26,16 @@ need_cmd bc bc
 frags=("$TOP/configs/guest.config" "$TOP/configs/$arch.config")
 [ "$variant" = debug ] && frags+=("$TOP/configs/debug.config")
 # Fragments named by the series itself (configs/series-*.config) apply only
-# to kernels built with the series, never to the vanilla base.
+# to kernels built with the series, never to the vanilla base;
+# configs/series-NAME.ARCH.config only to that architecture.
 if [ -z "$ref" ]; then
 	for f in "$TOP"/configs/series-*.config; do
-		[ -e "$f" ] && frags+=("$f")
+		[ -e "$f" ] || continue
+		b=$(basename "$f" .config)
+		case "$b" in
+		*.*) [ "${b##*.}" = "$arch" ] || continue ;;
+		esac
+		frags+=("$f")
 	done
 fi
 [ -n "${EXTRA_CONFIG:-}" ] && frags+=("$EXTRA_CONFIG")
@@ -93,12 +101,27 @@ case "$arch" in
 x86_64) target=bzImage image=arch/x86/boot/bzImage ;;
 arm64) target=Image image=arch/arm64/boot/Image ;;
 esac
+if [ -n "${TARGETS:-}" ]; then
+	# Keep the objects this config builds: an object listed under
+	# obj-$(CONFIG_X) (or similar) is built only when X is set.
+	target=() image=
+	for t in $TARGETS; do
+		o=$(basename "$t")
+		line=$(grep -E "(^|[[:space:]=])${o%.o}\.o([^A-Za-z0-9_-]|$)" \
+			"$src/$(dirname "$t")/Makefile" 2>/dev/null | head -n 1) || true
+		[ -n "$line" ] || continue
+		sym=$(echo "$line" | sed -nE 's/^[^=]*\$\((CONFIG_[A-Za-z0-9_]+)\).*/\1/p')
+		[ -z "$sym" ] || grep -qE "^$sym=y" "$out/.config" || continue
+		target+=("$t")
+	done
+	[ ${#target[@]} -gt 0 ] || target=(init/version.o)
+fi
 
 jobs=${JOBS:-$(nproc)}
-log "$name: building $target with $jobs jobs (log: $out/build.log)"
+log "$name: building ${target[*]} with $jobs jobs (log: $out/build.log)"
 start=$SECONDS
 set +e
-"${kmake[@]}" -j"$jobs" "$target" 2>&1 | tee "$out/build.log" |
+"${kmake[@]}" -j"$jobs" "${target[@]}" 2>&1 | tee "$out/build.log" |
 	awk -v n="$name" '/^  (CC|LD|AR|AS)/ { c++ } c && c % 500 == 0 && !seen[c]++ { printf "  [%s] %d objects, at %s\n", n, c, $2; fflush() }' >&2
 rc=${PIPESTATUS[0]}
 set -e
@@ -108,4 +131,4 @@ if [ "$rc" != 0 ]; then
 	die "$name: kernel build failed"
 fi
 log "$name: built in $((SECONDS - start)) s"
-echo "$out/$image"
+[ -z "$image" ] || echo "$out/$image"

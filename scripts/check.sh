@@ -68,6 +68,14 @@ check_splat_detection() {
 	fi
 }
 
+# bisect_targets COMMIT: the objects of the C files that the series changes
+# between the base and COMMIT, for x86_64 (build-kernel.sh drops those its
+# config does not build).
+bisect_targets() {
+	kgit diff --name-only --diff-filter=AM "$BASE_REF" "$1" -- '*.c' |
+		grep -vE '^(tools|samples|scripts)/|^arch/[^x]' | sed 's/\.c$/.o/' | tr '\n' ' '
+}
+
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
 	log "check: harness tests"
 	"$TOP/harness-tests/run.sh" "$verdicts" "$out/harness" || true
@@ -86,15 +94,24 @@ else
 
 	# Every patch builds on its own: build each commit below the top of
 	# the series (the top is built next) in the x86_64 normal folder, so
-	# that only what a patch touches is rebuilt.
+	# that only what a patch touches is rebuilt. A header change rebuilds
+	# nearly every object, so by default each commit compiles only the
+	# C files the series has changed up to it, with that commit's config;
+	# BISECT_FULL=1 builds and links the whole kernel at every commit.
 	if [ "${SKIP_BISECT:-0}" != 1 ]; then
 		n=0
 		for c in $(kgit rev-list --reverse "$BASE_REF..$WORK_BRANCH~1" 2>/dev/null); do
 			n=$((n + 1))
 			kgit checkout -q --detach "$c"
+			targets=
+			if [ "${BISECT_FULL:-0}" != 1 ]; then
+				targets=$(bisect_targets "$c")
+				[ -n "$targets" ] || targets=init/version.o
+			fi
 			log "check: bisect build $n: $(kgit log -1 --format=%s "$c")"
 			step "bisect/$n-$(kgit log -1 --format=%f "$c" | cut -c1-50)" \
-				"$out/bisect-$n.log" env BISECT=1 "$TOP/scripts/build-kernel.sh" x86_64 normal || true
+				"$out/bisect-$n.log" env BISECT=1 TARGETS="$targets" \
+				"$TOP/scripts/build-kernel.sh" x86_64 normal || true
 		done
 		kgit checkout -q "$WORK_BRANCH"
 	fi
