@@ -1,0 +1,426 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Tests for scripts/bench_report.py on real spfbench reports.
+
+bench-fixtures/host/ holds the JSON and CSV of real spfbench runs on the
+workbench host (see bench-fixtures/README.md). The tests lay them out as a results
+folder: vanilla-6.1/ is the real files as they are; spf-on/ and spf-off/
+are copies with the kernel, series, switch and SPF counters edited and
+the rates scaled by known factors, so that every ratio is known.
+
+Prints TAP: one "ok N name" or "not ok N name" per test, then
+"N passed, N failed".
+"""
+
+import calendar
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "bench-fixtures", "host")
+SCRIPT = os.path.join(HERE, "..", "scripts", "bench_report.py")
+sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
+sys.dont_write_bytecode = True  # leave no __pycache__ in the tree
+import bench_report as br  # noqa: E402
+
+SVG = "{http://www.w3.org/2000/svg}"
+# 2026-11-25 22:04:00 UTC, given to the real files as their mtime.
+STAMP = calendar.timegm((2026, 11, 25, 22, 4, 0))
+SPF_ON_PF1 = {"spf_attempt": 1000, "spf_abort": 50, "spf_abort_odd_seq": 30,
+              "spf_abort_ptl_busy": 20, "spf_abort_notifier": 0}
+SPF_ON_FUW = {"spf_attempt": 200, "spf_abort": 10, "spf_abort_vma_seq": 10}
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def edited(doc, factor, counters, **env):
+    """A copy of a real report: rates times factor, env and counters replaced."""
+    doc = json.loads(json.dumps(doc))
+    doc.update(env, spf_counters=counters)
+    for row in doc["results"]:
+        for mode in br.MODES:
+            if mode in row:
+                m = row[mode]
+                for k in ("mean", "stddev", "min", "max"):
+                    m[k] = round(m[k] * factor, 2)
+                m["samples"] = [round(s * factor, 2) for s in m["samples"]]
+    return doc
+
+
+def write_json(path, doc):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=2)
+
+
+def make_results(top):
+    """vanilla-6.1 (real), spf-on (x1.25, all workloads), spf-off (x0.5, pf1)."""
+    van = os.path.join(top, "vanilla-6.1")
+    shutil.copytree(FIXTURES, van)
+    for name in os.listdir(van):
+        os.utime(os.path.join(van, name), (STAMP, STAMP))
+    spf = {"kernel": "6.1.192-spf", "series": "v2", "accel": "TCG"}
+    for name in sorted(os.listdir(FIXTURES)):
+        if name.endswith(".json"):
+            counters = {"pf1-4k.json": SPF_ON_PF1, "fuw-4k.json": SPF_ON_FUW}.get(name, {})
+            write_json(os.path.join(top, "spf-on", name),
+                       edited(fixture(name), 1.25, counters, spf_switch="1", **spf))
+    write_json(os.path.join(top, "spf-off", "pf1-4k.json"),
+               edited(fixture("pf1-4k.json"), 0.5, {"spf_attempt": 0, "spf_abort": 0},
+                      spf_switch="0", date="2026-11-26 08:00 UTC", **spf))
+
+
+def run(*args):
+    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True,
+                          text=True, check=False)
+
+
+def md_tables(text):
+    """{section heading: [row dict]} for every table of a report.md."""
+    tables, section, head = {}, None, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section, head = line[3:], None
+        elif line.startswith("|") and section:
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if head is None:
+                head = cells
+            elif not cells[0].startswith("---"):
+                tables.setdefault(section, []).append(dict(zip(head, cells)))
+    return tables
+
+
+def row(rows, **want):
+    found = [r for r in rows if all(r[k] == str(v) for k, v in want.items())]
+    assert len(found) == 1, (want, found)
+    return found[0]
+
+
+class RealReports(unittest.TestCase):
+    """The parser on the real spfbench output, as spfbench wrote it."""
+
+    def load(self, name):
+        path = os.path.join(FIXTURES, name)
+        return br.load_run("host", path)
+
+    def test_every_fixture_parses_with_its_workload_and_pages(self):
+        keys = {n: self.load(n).key for n in os.listdir(FIXTURES) if n.endswith(".json")}
+        self.assertEqual(keys, {
+            "pf1-4k.json": "page_fault1 4k", "pf2.json": "page_fault2",
+            "pf3.json": "page_fault3", "fuw-4k.json": "fault_under_writer 4k",
+            "fuw-thp.json": "fault_under_writer thp", "svma-4k.json": "same_vma 4k",
+            "churn.json": "mmap_churn"})
+
+    def test_rates_spread_and_environment_are_read(self):
+        run_ = self.load("pf1-4k.json")
+        self.assertEqual(sorted(run_.rows), [1, 2])
+        s = run_.rows[2]["threads"]
+        self.assertEqual((s["mean"], s["stddev"], s["min"], s["max"], s["samples"]),
+                         (465149.83, 79064.14, 409243.04, 521056.62, 2))
+        self.assertEqual(run_.env, {"accel": "unknown", "vcpus": "2",
+                                    "kernel": "6.18.44-fc-v782", "series": "none",
+                                    "spf_switch": "absent"})
+        self.assertEqual(run_.spf, {})
+
+    def test_fault_under_writer_has_both_writer_modes_and_ratio(self):
+        run_ = self.load("fuw-4k.json")
+        self.assertEqual(set(run_.rows[2]), {"threads", "threads_writer_idle"})
+        self.assertEqual(run_.busy_idle, {1: 0.6919, 2: 0.6582})
+
+
+class Report(unittest.TestCase):
+    """A whole report of three labels, through the command line."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        cls.dir = os.path.join(cls.tmp, "20261125-2210")
+        make_results(cls.dir)
+        cls.res = run(cls.dir)
+
+        def read(name):
+            with open(os.path.join(cls.dir, name), encoding="utf-8") as f:
+                return f.read()
+        cls.md, cls.svg, cls.csv = (read(n) for n in br.OUTPUTS)
+        cls.tables = md_tables(cls.md)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_succeeds_and_prints_the_table(self):
+        self.assertEqual(self.res.returncode, 0, self.res.stderr)
+        self.assertEqual(self.res.stdout, self.md)
+
+    def test_header_says_what_was_measured_and_where(self):
+        self.assertTrue(self.md.startswith("# spfbench: 20261125-2210\n"))
+        k = self.tables["Kernels"]
+        self.assertEqual([r["label"] for r in k], ["vanilla-6.1", "spf-off", "spf-on"])
+        self.assertEqual(row(k, label="vanilla-6.1"), {
+            "label": "vanilla-6.1", "accel": "unknown", "vCPUs": "2",
+            "kernel": "6.18.44-fc-v782", "series": "none", "SPF switch": "absent",
+            "date": "2026-11-25 22:04 UTC (file time)"})
+        on = row(k, label="spf-on")
+        self.assertEqual((on["accel"], on["kernel"], on["series"], on["SPF switch"]),
+                         ("TCG", "6.1.192-spf", "v2", "1"))
+        self.assertEqual(row(k, label="spf-off")["date"], "2026-11-26 08:00 UTC")
+
+    def test_one_section_per_workload_in_order(self):
+        self.assertEqual(list(self.tables), [
+            "Kernels", "page_fault1, 4k pages", "page_fault2", "page_fault3",
+            "fault_under_writer, 4k pages", "fault_under_writer, thp pages",
+            "same_vma, 4k pages", "mmap_churn", "SPF aborts"])
+
+    def test_rates_and_spread_as_spfbench_reported_them(self):
+        r = row(self.tables["page_fault1, 4k pages"], tasks=2, mode="threads",
+                label="vanilla-6.1")
+        self.assertEqual((r["ops/s"], r["stddev"], r["min–max"], r["samples"]),
+                         ("465150", "79064", "409243–521057", "2"))
+
+    def test_ratios_to_the_baseline(self):
+        t = self.tables["page_fault1, 4k pages"]
+        # 465149.83 x 1.25 = 581437.29 and x 0.5 = 232574.92 (rounded to cents)
+        self.assertEqual(row(t, tasks=2, mode="threads", label="spf-on")["ops/s"], "581437")
+        for label, want in (("vanilla-6.1", "1.00"), ("spf-on", "1.25"), ("spf-off", "0.50")):
+            for tasks in (1, 2):
+                for mode in ("processes", "threads"):
+                    self.assertEqual(row(t, tasks=tasks, mode=mode, label=label)
+                                     ["vs vanilla-6.1"], want)
+
+    def test_threads_over_processes(self):
+        t = self.tables["page_fault1, 4k pages"]
+        # 465149.83 / 493311.54 = 0.943; 335199.97 / 315109.39 = 1.064
+        self.assertEqual(row(t, tasks=2, mode="threads", label="vanilla-6.1")
+                         ["threads/processes"], "0.94")
+        self.assertEqual(row(t, tasks=1, mode="threads", label="spf-on")
+                         ["threads/processes"], "1.06")
+        self.assertEqual(row(t, tasks=1, mode="processes", label="spf-on")
+                         ["threads/processes"], "—")
+        # mmap_churn: 125434.24 / 242087.06 = 0.518
+        self.assertEqual(row(self.tables["mmap_churn"], tasks=2, mode="threads",
+                             label="vanilla-6.1")["threads/processes"], "0.52")
+
+    def test_busy_over_idle_for_fault_under_writer(self):
+        t = self.tables["fault_under_writer, 4k pages"]
+        self.assertNotIn("threads/processes", t[0])
+        # 372148.79 / 565441.77 = 0.658; 259008.40 / 374316.85 = 0.692
+        busy = row(t, tasks=2, mode="threads, writer busy", label="vanilla-6.1")
+        self.assertEqual((busy["ops/s"], busy["busy/idle"]), ("372149", "0.66"))
+        self.assertEqual(row(t, tasks=1, mode="threads, writer busy", label="spf-on")
+                         ["busy/idle"], "0.69")
+        self.assertEqual(row(t, tasks=2, mode="threads, writer idle", label="vanilla-6.1")
+                         ["busy/idle"], "—")
+
+    def test_workload_missing_from_a_label_has_no_rows(self):
+        self.assertFalse([r for r in self.tables["page_fault2"] if r["label"] == "spf-off"])
+
+    def test_spf_abort_rates_by_reason(self):
+        t = self.tables["SPF aborts"]
+        pf1 = row(t, label="spf-on", workload="page_fault1 4k")
+        self.assertEqual((pf1["spf_attempt"], pf1["spf_abort"], pf1["abort rate"]),
+                         ("1000", "50", "5%"))
+        # spf_abort_notifier is zero: not listed
+        self.assertEqual(pf1["non-zero reasons (rate)"], "odd_seq 30 (3%), ptl_busy 20 (2%)")
+        # all of spf-on: 1200 attempts, 60 aborts
+        total = row(t, label="spf-on", workload="all")
+        self.assertEqual((total["spf_attempt"], total["spf_abort"], total["abort rate"]),
+                         ("1200", "60", "5%"))
+        self.assertEqual(total["non-zero reasons (rate)"],
+                         "odd_seq 30 (2.5%), ptl_busy 20 (1.67%), vma_seq 10 (0.833%)")
+        off = row(t, label="spf-off", workload="page_fault1 4k")
+        self.assertEqual((off["spf_attempt"], off["abort rate"]), ("0", "—"))
+        self.assertIn("no spf_* counters", row(t, label="vanilla-6.1")["non-zero reasons (rate)"])
+
+    def test_svg_parses_with_one_polyline_per_series(self):
+        root = ET.fromstring(self.svg)
+        panels = {p.get("id"): p for p in root.iter(SVG + "g") if p.get("class") == "panel"}
+        self.assertEqual(len(panels), 7)
+        lines = panels["panel-page_fault1-4k"].findall(SVG + "polyline")
+        self.assertEqual(sorted(p.find(SVG + "title").text for p in lines), sorted(
+            f"{l} {m}" for l in ("vanilla-6.1", "spf-on", "spf-off")
+            for m in ("processes", "threads")))
+        self.assertTrue(all(len(p.get("points").split()) == 2 for p in lines))
+        fuw = panels["panel-fault_under_writer-thp"].findall(SVG + "polyline")
+        self.assertEqual(sorted(p.find(SVG + "title").text for p in fuw), [
+            "spf-on threads", "spf-on threads_writer_idle",
+            "vanilla-6.1 threads", "vanilla-6.1 threads_writer_idle"])
+        self.assertEqual(len(root.findall(f".//{SVG}polyline")), 6 + 6 * 4)
+
+    def test_svg_has_ticks_axis_titles_and_legend(self):
+        root = ET.fromstring(self.svg)
+        panel = next(p for p in root.iter(SVG + "g") if p.get("id") == "panel-page_fault1-4k")
+        texts = [t.text for t in panel.iter(SVG + "text")]
+        self.assertIn("tasks", texts)
+        self.assertIn("ops/s", texts)
+        self.assertIn("1", texts)
+        self.assertIn("2", texts)
+        self.assertIn("0", texts)
+        self.assertTrue(any(t.endswith("k") for t in texts), texts)
+        legend = next(g for g in root.iter(SVG + "g") if g.get("class") == "legend")
+        self.assertEqual([t.text for t in legend.iter(SVG + "text")], [
+            "vanilla-6.1", "spf-off", "spf-on", "processes",
+            "threads (fault_under_writer: writer busy)", "threads, writer idle"])
+
+    def test_summary_csv_has_one_row_per_label_workload_mode_tasks(self):
+        rows = list(csv.DictReader(self.csv.splitlines()))
+        self.assertEqual(len(rows), 7 * 4 + 7 * 4 + 4)
+        keys = {(r["label"], r["workload"], r["pages"], r["mode"], r["tasks"]) for r in rows}
+        self.assertEqual(len(keys), len(rows))
+        r = next(r for r in rows if r["label"] == "spf-off" and r["mode"] == "threads"
+                 and r["tasks"] == "2")
+        self.assertEqual((r["workload"], r["pages"], r["mean"], r["vs_baseline"], r["kernel"]),
+                         ("page_fault1", "4k", "232574.92", "0.5000", "6.1.192-spf"))
+        churn = next(r for r in rows if r["workload"] == "mmap_churn")
+        self.assertEqual(churn["pages"], "")
+
+    def test_other_baseline(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            make_results(tmp)
+            res = run(tmp, "--baseline", "spf-on")
+            self.assertEqual(res.returncode, 0, res.stderr)
+            t = md_tables(res.stdout)["page_fault1, 4k pages"]
+            self.assertEqual(row(t, tasks=1, mode="threads", label="spf-off")["vs spf-on"],
+                             "0.40")
+            self.assertEqual([r["label"] for r in md_tables(res.stdout)["Kernels"]],
+                             ["spf-on", "spf-off", "vanilla-6.1"])
+
+
+class BadInput(unittest.TestCase):
+    """Clear errors, exit status 1, and nothing written."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        self.dir = os.path.join(self.tmp, "r")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def fails(self, message, *extra):
+        res = run(self.dir, *extra)
+        self.assertEqual(res.returncode, 1, res.stderr)
+        self.assertIn(message, res.stderr)
+        self.assertTrue(res.stderr.startswith("bench_report: "), res.stderr)
+        self.assertEqual(res.stdout, "")
+        if os.path.isdir(self.dir):
+            self.assertFalse(set(br.OUTPUTS) & set(os.listdir(self.dir)))
+        return res.stderr
+
+    def test_missing_folder(self):
+        self.fails("r: no such folder")
+
+    def test_no_json(self):
+        os.makedirs(os.path.join(self.dir, "vanilla-6.1"))
+        shutil.copy(os.path.join(FIXTURES, "pf1-4k.csv"), os.path.join(self.dir, "vanilla-6.1"))
+        self.fails("no spfbench JSON report found")
+
+    def test_other_json_is_ignored(self):
+        write_json(os.path.join(self.dir, "vanilla-6.1", "x.json"), {"tool": "other"})
+        err = self.fails("no spfbench JSON report found")
+        self.assertIn("x.json: not a spfbench report, ignored", err)
+
+    def test_malformed_json(self):
+        make_results(self.dir)
+        path = os.path.join(self.dir, "spf-on", "pf2.json")
+        with open(path, "r+", encoding="utf-8") as f:
+            f.truncate(100)
+        self.fails(f"{path}: malformed JSON: ")
+
+    def test_report_without_a_key(self):
+        make_results(self.dir)
+        path = os.path.join(self.dir, "spf-on", "pf3.json")
+        doc = fixture("pf3.json")
+        del doc["results"][1]["processes"]["stddev"]
+        write_json(path, doc)
+        self.fails(f"{path}: malformed spfbench report: no 'stddev'")
+
+    def test_report_with_a_bad_value(self):
+        make_results(self.dir)
+        path = os.path.join(self.dir, "spf-on", "pf3.json")
+        doc = fixture("pf3.json")
+        doc["results"][0]["threads"]["mean"] = "fast"
+        write_json(path, doc)
+        self.fails(f"{path}: malformed spfbench report: bad 'fast' is not a number")
+
+    def test_two_reports_of_one_workload(self):
+        make_results(self.dir)
+        shutil.copy(os.path.join(FIXTURES, "pf1-4k.json"),
+                    os.path.join(self.dir, "spf-off", "again.json"))
+        self.fails("page_fault1 4k already given by")
+
+    def test_unknown_baseline(self):
+        make_results(self.dir)
+        err = self.fails("baseline label 'vanilla-6.12' not found", "--baseline", "vanilla-6.12")
+        self.assertIn("labels: spf-off, spf-on, vanilla-6.1 (choose one with --baseline)", err)
+
+    def test_default_baseline_absent(self):
+        make_results(self.dir)
+        shutil.rmtree(os.path.join(self.dir, "vanilla-6.1"))
+        self.fails("baseline label 'vanilla-6.1' not found")
+
+    def test_refuses_to_overwrite(self):
+        make_results(self.dir)
+        with open(os.path.join(self.dir, "scaling.svg"), "w", encoding="utf-8") as f:
+            f.write("keep me\n")
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("refusing to overwrite", res.stderr)
+        self.assertIn("scaling.svg", res.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "report.md")))
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "summary.csv")))
+        with open(os.path.join(self.dir, "scaling.svg"), encoding="utf-8") as f:
+            self.assertEqual(f.read(), "keep me\n")
+
+    def test_second_run_refuses(self):
+        make_results(self.dir)
+        self.assertEqual(run(self.dir).returncode, 0)
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("refusing to overwrite", res.stderr)
+
+    def test_bad_usage(self):
+        res = run()
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("usage:", res.stderr)
+
+
+class TapResult(unittest.TextTestResult):
+    """Print one TAP line per test as it finishes."""
+
+    n = 0
+
+    def _tap(self, test, ok, why=""):
+        TapResult.n += 1
+        name = f"{type(test).__name__}.{getattr(test, '_testMethodName', test)}"
+        print(f"{'ok' if ok else 'not ok'} {TapResult.n} {name}{why}", flush=True)
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self._tap(test, True)
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self._tap(test, False)
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self._tap(test, False, " # error")
+
+
+if __name__ == "__main__":
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    print(f"1..{suite.countTestCases()}")
+    runner = unittest.TextTestRunner(stream=sys.stderr, resultclass=TapResult, verbosity=0)
+    res = runner.run(suite)
+    failed = len(res.failures) + len(res.errors)
+    print(f"{res.testsRun - failed} passed, {failed} failed", flush=True)
+    sys.exit(0 if res.wasSuccessful() else 1)
