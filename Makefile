@@ -10,7 +10,7 @@ export ARCHES VARIANTS
 S := scripts
 
 .PHONY: help deps fetch apply export checkpatch build guest boot check \
-	test-harness run
+	test-harness run run-full
 
 help:
 	@echo "make deps          install the Debian packages (as root; else prints the apt-get line)"
@@ -24,7 +24,9 @@ help:
 	@echo "make check         everything: harness tests, apply, checkpatch, build, boot,"
 	@echo "                   test on ARCHES x VARIANTS; ends with 'N passed, N failed'"
 	@echo "make test-harness  only the harness's own tests"
-	@echo "make run           the main job"
+	@echo "make run           the main job: build vanilla and SPF kernels, boot, benchmark,"
+	@echo "                   table and plot in results/<timestamp>/ (quick, ~20 min; ARCH=...)"
+	@echo "make run-full      the same with longer samples"
 
 deps:
 	@$(S)/deps.sh
@@ -59,7 +61,11 @@ check:
 test-harness:
 	@$(S)/check.sh --harness-only
 
-# The main job. Until the benchmark lands it builds, boots and runs the
-# test plan on x86_64.
+# The main job: build vanilla 6.1 and the series, boot each, run spfbench
+# (speculation on, switched off at boot, vanilla), write results/<ts>/
+# with a table and a plot. run-full: longer samples.
 run:
-	@ARCHES=x86_64 VARIANTS=normal SKIP_HARNESS=1 SKIP_BISECT=1 $(S)/check.sh
+	@$(S)/run-bench.sh $(ARCH)
+
+run-full:
+	@$(S)/run-bench.sh --full $(ARCH)

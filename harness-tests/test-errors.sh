@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bad input gives a clear error, never a silent fallback: a base version
 # apt cannot find, a tarball whose checksum is wrong, an unknown arch,
-# variant or series command, a bad guest size. Prints TAP.
+# variant or series command, a bad guest size, a bad benchmark argument.
+# Prints TAP.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -36,7 +37,7 @@ repin() { # VERSION SHA256
 		-e "s/^BASE_TARBALL_SHA256=.*/BASE_TARBALL_SHA256=$2/" "$top/BASE" >"$tmp/wb/BASE"
 }
 
-echo "1..8"
+echo "1..11"
 repin 6.1.0-0spf0 "$BASE_TARBALL_SHA256"
 expect_error "a base version apt cannot find is refused" "cannot be had" \
 	env SPF_CACHE="$tmp/cache" "$tmp/wb/scripts/fetch-base.sh"
@@ -61,4 +62,8 @@ expect_error "an unknown variant is refused" "unknown variant 'fast'" "$top/scri
 expect_error "a bad vCPU count is refused" "VCPUS must be a number" \
 	env VCPUS=two "$top/scripts/boot.sh" x86_64 "$tmp/image" "$tmp/image" "$tmp/boot"
 expect_error "an unknown series command is refused" "unknown command 'push'" "$top/scripts/series.sh" push
+expect_error "the benchmark refuses an unknown arch" "unknown arch 'mips'" "$top/scripts/run-bench.sh" mips
+expect_error "the benchmark refuses an unknown option" "usage: run-bench.sh" "$top/scripts/run-bench.sh" --fast
+expect_error "the benchmark refuses a bad vCPU count" "VCPUS must be a positive number" \
+	env VCPUS=0 "$top/scripts/run-bench.sh" x86_64
 [ "$fails" = 0 ]
