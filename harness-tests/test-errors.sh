@@ -37,7 +37,7 @@ repin() { # VERSION SHA256
 		-e "s/^BASE_TARBALL_SHA256=.*/BASE_TARBALL_SHA256=$2/" "$top/BASE" >"$tmp/wb/BASE"
 }
 
-echo "1..11"
+echo "1..12"
 repin 6.1.0-0spf0 "$BASE_TARBALL_SHA256"
 expect_error "a base version apt cannot find is refused" "cannot be had" \
 	env SPF_CACHE="$tmp/cache" "$tmp/wb/scripts/fetch-base.sh"
@@ -62,6 +62,7 @@ expect_error "an unknown variant is refused" "unknown variant 'fast'" "$top/scri
 expect_error "a bad vCPU count is refused" "VCPUS must be a number" \
 	env VCPUS=two "$top/scripts/boot.sh" x86_64 "$tmp/image" "$tmp/image" "$tmp/boot"
 expect_error "an unknown series command is refused" "unknown command 'push'" "$top/scripts/series.sh" push
+expect_error "an unknown pin is refused" "PIN must be BASE or PEER" env PIN=NEXT "$top/scripts/fetch-base.sh"
 expect_error "the benchmark refuses an unknown arch" "unknown arch 'mips'" "$top/scripts/run-bench.sh" mips
 expect_error "the benchmark refuses an unknown option" "usage: run-bench.sh" "$top/scripts/run-bench.sh" --fast
 expect_error "the benchmark refuses a bad vCPU count" "VCPUS must be a positive number" \

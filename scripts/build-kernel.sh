@@ -2,9 +2,11 @@
 # build-kernel.sh ARCH VARIANT [REF]
 #
 # Build a guest kernel from the kernel tree's work branch (or REF, e.g. the
-# base for a vanilla kernel) in its own O= folder. The config is the
-# project's fragments merged onto allnoconfig with the kernel's own
-# merge_config.sh; the build fails if any requested option is not set.
+# base for a vanilla kernel) in its own O= folder. With PIN=PEER, build the
+# peer kernel (see PEER) from its own tree, without the series' fragments.
+# The config is the project's fragments merged onto allnoconfig with the
+# kernel's own merge_config.sh; the build fails if any requested option is
+# not set.
 # Prints the path of the kernel image on success. With TARGETS="a.o b/",
 # builds only those kbuild targets (used for the per-patch bisect check)
 # and prints nothing.
@@ -28,7 +30,7 @@ frags=("$TOP/configs/guest.config" "$TOP/configs/$arch.config")
 # Fragments named by the series itself (configs/series-*.config) apply only
 # to kernels built with the series, never to the vanilla base;
 # configs/series-NAME.ARCH.config only to that architecture.
-if [ -z "$ref" ]; then
+if [ -z "$ref" ] && [ "$PIN" = BASE ]; then
 	for f in "$TOP"/configs/series-*.config; do
 		[ -e "$f" ] || continue
 		b=$(basename "$f" .config)
@@ -42,6 +44,8 @@ fi
 
 src=$KTREE
 name=$arch-$variant
+# The peer kernel (PIN=PEER) gets build folders of its own.
+[ "$PIN" = BASE ] || name=$name-${BASE_PACKAGE#linux-source-}
 if [ -n "$ref" ]; then
 	# A separate worktree, so that the work branch is never disturbed.
 	name=$name-$(echo "$ref" | tr -c 'A-Za-z0-9.\n-' '_')

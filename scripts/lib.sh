@@ -5,8 +5,15 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TOP
 
+# The pinned kernel: BASE (6.1, which the series applies to), or with
+# PIN=PEER the per-VMA lock kernel the benchmark compares against.
+PIN=${PIN:-BASE}
+case "$PIN" in
+BASE | PEER) ;;
+*) printf 'error: PIN must be BASE or PEER, not %s\n' "$PIN" >&2; exit 1 ;;
+esac
 # shellcheck source=../BASE
-. "$TOP/BASE"
+. "$TOP/$PIN"
 
 SPF_CACHE=${SPF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spf-workbench}
 export SPF_CACHE

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# run-bench.sh [--full] [ARCH]: the main job. Build the vanilla 6.1 kernel
-# and the kernel with the series, boot each under QEMU, run the spfbench
-# suite, and compare: the series with speculation on, the same kernel
-# with it switched off at boot (speculative_page_fault=0), and vanilla.
+# run-bench.sh [--full] [ARCH]: the main job. Build the vanilla 6.1 kernel,
+# the kernel with the series and the 6.12 peer with per-VMA locks (see
+# PEER), boot each under QEMU, run the spfbench suite, and compare: the
+# series with speculation on, the same kernel with it switched off at boot
+# (speculative_page_fault=0), vanilla 6.1 and 6.12.
 # Results go to a new results/<timestamp>/ folder: per kernel run the
 # spfbench CSV and JSON files and the console, then report.md (also
 # printed), scaling.svg and summary.csv from bench_report.py.
@@ -56,9 +57,19 @@ plan=$out/bench.plan
 	EOF
 } >"$plan"
 
-log "bench: building the kernels (vanilla, then the series)"
+# The 6.1 tree with the series (applied from patches/ unless the work
+# branch exists already), and the peer's tree.
+if kgit rev-parse -q --verify "refs/heads/$WORK_BRANCH" >/dev/null 2>&1; then
+	log "bench: using the series on branch $WORK_BRANCH ($(kgit rev-parse --short "$WORK_BRANCH"))"
+else
+	"$TOP/scripts/series.sh" apply
+fi
+PIN=PEER "$TOP/scripts/fetch-base.sh"
+
+log "bench: building the kernels: vanilla 6.1, the series, the 6.12 peer"
 vanilla=$("$TOP/scripts/build-kernel.sh" "$arch" normal "$BASE_REF" | tail -n 1)
 spf=$("$TOP/scripts/build-kernel.sh" "$arch" normal | tail -n 1)
+peer=$(PIN=PEER "$TOP/scripts/build-kernel.sh" "$arch" normal | tail -n 1)
 initrd=$(PLAN=$plan GUEST_TAG=bench "$TOP/scripts/build-guest.sh" "$arch" | tail -n 1)
 
 # boot_run LABEL KERNEL [APPEND]: one boot, the files it printed saved
@@ -87,6 +98,7 @@ boot_run() {
 boot_run spf-on "$spf"
 boot_run spf-off "$spf" speculative_page_fault=0
 boot_run vanilla-6.1 "$vanilla"
+boot_run pervma-6.12 "$peer"
 
 log "bench: report"
 python3 "$TOP/scripts/bench_report.py" "$out" --baseline vanilla-6.1
