@@ -84,7 +84,7 @@ boot_run() {
 		tail -n 20 "$dir/boot.log" >&2
 		die "$label: the guest did not finish the suite: see $dir/boot/console.log"
 	fi
-	grep -a 'SPF-FILE: ' "$dir/boot/console.log" | sed 's/^.*SPF-FILE: //' | tr -d '\r' |
+	grep -a '^# SPF-FILE: ' "$dir/boot/console.log" | sed 's/^# SPF-FILE: //' | tr -d '\r' |
 		while read -r name data; do
 			printf '%s' "$data" | base64 -d >"$dir/$name" ||
 				die "$label: $name came back damaged over the console"
