@@ -29,6 +29,7 @@ SCRIPT = os.path.join(HERE, "..", "scripts", "bench_report.py")
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 sys.dont_write_bytecode = True  # leave no __pycache__ in the tree
 import bench_report as br  # noqa: E402
+import tap_unittest  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 # 2026-11-25 22:04:00 UTC, given to the real files as their mtime.
@@ -393,34 +394,5 @@ class BadInput(unittest.TestCase):
         self.assertIn("usage:", res.stderr)
 
 
-class TapResult(unittest.TextTestResult):
-    """Print one TAP line per test as it finishes."""
-
-    n = 0
-
-    def _tap(self, test, ok, why=""):
-        TapResult.n += 1
-        name = f"{type(test).__name__}.{getattr(test, '_testMethodName', test)}"
-        print(f"{'ok' if ok else 'not ok'} {TapResult.n} {name}{why}", flush=True)
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._tap(test, True)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._tap(test, False)
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._tap(test, False, " # error")
-
-
 if __name__ == "__main__":
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    print(f"1..{suite.countTestCases()}")
-    runner = unittest.TextTestRunner(stream=sys.stderr, resultclass=TapResult, verbosity=0)
-    res = runner.run(suite)
-    failed = len(res.failures) + len(res.errors)
-    print(f"{res.testsRun - failed} passed, {failed} failed", flush=True)
-    sys.exit(0 if res.wasSuccessful() else 1)
+    tap_unittest.main(__name__, summary=True)

@@ -13,6 +13,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 import parse_console as pc  # noqa: E402
+import tap_unittest  # noqa: E402
 
 
 def load(name):
@@ -163,32 +164,5 @@ class Unit(unittest.TestCase):
                 pc.load_known(f.name)
 
 
-class TapResult(unittest.TextTestResult):
-    """Print one TAP line per test as it finishes."""
-
-    n = 0
-
-    def _tap(self, test, ok, why=""):
-        TapResult.n += 1
-        name = f"{type(test).__name__}.{test._testMethodName}"
-        print(f"{'ok' if ok else 'not ok'} {TapResult.n} {name}{why}", flush=True)
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self._tap(test, True)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._tap(test, False)
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._tap(test, False, " # error")
-
-
 if __name__ == "__main__":
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    print(f"1..{suite.countTestCases()}")
-    runner = unittest.TextTestRunner(stream=sys.stderr, resultclass=TapResult, verbosity=0)
-    res = runner.run(suite)
-    sys.exit(0 if res.wasSuccessful() else 1)
+    tap_unittest.main(__name__)
