@@ -32,6 +32,8 @@ log "bench: $mode run on $arch, $vcpus vCPUs, $accel; results in $out"
 
 # The suite, as guest plan lines. Each run's JSON and CSV come back over
 # the console as one base64 line each (the guest has no shared folder).
+# The series label comes from the kernel command line (spfbench.series=,
+# set per boot below), so that vanilla and 6.12 runs do not claim it.
 case "$mode" in
 quick) warm=1 dur=3 ;;
 full) warm=2 dur=10 ;;
@@ -42,7 +44,10 @@ plan=$out/bench.plan
 	n=0
 	while read -r name args; do
 		n=$((n + 1))
-		run="spfbench $args -N $vcpus -w $warm -d $dur --accel ${accel^^} --series $series"
+		# shellcheck disable=SC2016 # expanded by the guest's shell
+		label='s=$(sed -n "s/.*spfbench[.]series=\([^ ]*\).*/\1/p" /proc/cmdline); '
+		run="${label}spfbench $args -N $vcpus -w $warm -d $dur --accel ${accel^^}"
+		run="$run --series \"\${s:-none}\""
 		run="$run -o /tmp/$name.csv -j /tmp/$name.json"
 		emit="for f in $name.json $name.csv; do echo \"SPF-FILE: \$f \$(base64 -w 0 /tmp/\$f)\"; done"
 		echo "bench/$name 1200 sh -c '$run && $emit'"
@@ -95,10 +100,10 @@ boot_run() {
 	log "bench: $label: $n workloads"
 }
 
-boot_run spf-on "$spf"
-boot_run spf-off "$spf" speculative_page_fault=0
-boot_run vanilla-6.1 "$vanilla"
-boot_run pervma-6.12 "$peer"
+boot_run spf-on "$spf" "spfbench.series=$series"
+boot_run spf-off "$spf" "spfbench.series=$series speculative_page_fault=0"
+boot_run vanilla-6.1 "$vanilla" spfbench.series=none
+boot_run pervma-6.12 "$peer" spfbench.series=none
 
 log "bench: report"
 python3 "$TOP/scripts/bench_report.py" "$out" --baseline vanilla-6.1
