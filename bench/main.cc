@@ -44,6 +44,12 @@ void progress(const char *mode, unsigned tasks, const char *what,
 		"(stddev %.0f, min %.0f, max %.0f), idle %.2f%%\n",
 		mode, tasks, tasks == 1 ? "" : "s", what, m.stats.mean,
 		m.stats.stddev, m.stats.min, m.stats.max, m.idle_pct);
+	fprintf(stderr, "spfbench:   CPU: faulters %.3f, %.0f ops per CPU-s",
+		m.cpu.faulter, m.cpu.ops_per_cpu_s);
+	if (m.writer_per_s >= 0)
+		fprintf(stderr, ", writer %.3f", m.cpu.writer);
+	fprintf(stderr, "; faulters' context switches/s: %.1f voluntary, "
+		"%.1f involuntary\n", m.cpu.vcsw_per_s, m.cpu.nvcsw_per_s);
 }
 
 } // namespace
@@ -115,8 +121,11 @@ int main(int argc, char **argv)
 			double idle = row.threads_writer_idle.stats.mean;
 			if (idle > 0)
 				fprintf(stderr, "spfbench: threads, %u task%s: "
-					"busy/idle %.4f\n", n, n == 1 ? "" : "s",
-					row.threads.stats.mean / idle);
+					"busy/idle %.4f, per faulter CPU-s %.4f\n",
+					n, n == 1 ? "" : "s",
+					row.threads.stats.mean / idle,
+					ratio(row.threads.cpu.ops_per_cpu_s,
+					      row.threads_writer_idle.cpu.ops_per_cpu_s));
 		} else if (opt.threads) {
 			row.threads = run_mode(opt, env, false, n, Writer::None);
 			progress("threads", n, "", row.threads);

@@ -122,6 +122,19 @@ void mode_result(Json &j, const ModeResult &m, const Report &r)
 	j.key("pinned").boolean(m.pinned);
 	if (m.writer_per_s >= 0)
 		j.key("writer_mprotect_per_s").num(m.writer_per_s);
+
+	const CpuUse &u = m.cpu;
+	j.key("faulter_cpu").num(u.faulter, "%.3f");
+	j.key("faulter_cpu_samples").open('[', true);
+	for (double s : u.samples)
+		j.num(s, "%.3f");
+	j.close();
+	if (m.writer_per_s >= 0)
+		j.key("writer_cpu").num(u.writer, "%.3f");
+	j.key("ops_per_cpu_s").num(u.ops_per_cpu_s);
+	j.key("faulter_vcsw_per_s").num(u.vcsw_per_s, "%.1f");
+	j.key("faulter_nvcsw_per_s").num(u.nvcsw_per_s, "%.1f");
+
 	j.key("spf_counters");
 	counters(j, m.spf);
 
@@ -239,10 +252,13 @@ std::string format_json(const Report &r)
 		if (writer && row.threads_writer_idle.ran) {
 			mode_result(j.key("threads_writer_idle"),
 				    row.threads_writer_idle, r);
-			double idle = row.threads_writer_idle.stats.mean;
-			double busy = row.threads.stats.mean;
-			j.key("busy_idle_ratio").num(idle > 0 ? busy / idle : NAN,
-						     "%.4f");
+			const ModeResult &idle = row.threads_writer_idle;
+			const ModeResult &busy = row.threads;
+			j.key("busy_idle_ratio").num(ratio(busy.stats.mean,
+							   idle.stats.mean), "%.4f");
+			j.key("busy_idle_ratio_per_cpu_s").num(
+				ratio(busy.cpu.ops_per_cpu_s,
+				      idle.cpu.ops_per_cpu_s), "%.4f");
 		}
 		j.close();
 	}

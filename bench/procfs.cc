@@ -136,6 +136,32 @@ bool smaps_find(const std::string &text, uint64_t addr, SmapsVma *out)
 	return inside;
 }
 
+bool parse_ctxt_switches(const std::string &text, CtxSwitches *out)
+{
+	std::istringstream in(text);
+	std::string line;
+	bool vol = false, invol = false;
+	CtxSwitches cs;
+
+	while (std::getline(in, line)) {
+		std::istringstream f(line);
+		std::string key;
+		uint64_t v;
+		if (!(f >> key >> v))
+			continue;
+		if (key == "voluntary_ctxt_switches:") {
+			cs.voluntary = v;
+			vol = true;
+		} else if (key == "nonvoluntary_ctxt_switches:") {
+			cs.involuntary = v;
+			invol = true;
+		}
+	}
+	if (vol && invol)
+		*out = cs;
+	return vol && invol;
+}
+
 bool read_file(const std::string &path, std::string *out)
 {
 	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);

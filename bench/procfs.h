@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Parsers for /proc/stat, /proc/vmstat and /proc/PID/smaps text. They
+// Parsers for /proc/stat, /proc/vmstat, /proc/PID/smaps and
+// /proc/PID/task/TID/status text. They
 // take the text, not a path, so that tests can feed synthetic input.
 #ifndef SPFBENCH_PROCFS_H
 #define SPFBENCH_PROCFS_H
@@ -38,6 +39,15 @@ struct SmapsVma {
 
 // Find the VMA containing addr in /proc/PID/smaps text.
 bool smaps_find(const std::string &text, uint64_t addr, SmapsVma *out);
+
+struct CtxSwitches {
+	uint64_t voluntary = 0;		// the task blocked (slept)
+	uint64_t involuntary = 0;	// the task was preempted
+};
+
+// The voluntary_ctxt_switches and nonvoluntary_ctxt_switches lines of
+// /proc/PID/task/TID/status. False unless both are there.
+bool parse_ctxt_switches(const std::string &text, CtxSwitches *out);
 
 // Whole file into *out; false if it cannot be read.
 bool read_file(const std::string &path, std::string *out);

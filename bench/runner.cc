@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runner.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -100,6 +102,77 @@ uint64_t total_ops(const Run &run)
 	for (unsigned i = 0; i < run.tasks; i++)
 		sum += run.slots[i].ops.load(std::memory_order_relaxed);
 	return sum;
+}
+
+// What the parent reads of each task at the sample boundaries: its CPU
+// clock and its /proc status file (for the context switches).
+struct Probes {
+	std::vector<clockid_t> clocks;	// empty: some clock unavailable
+	std::vector<std::string> status;
+	bool writer = false;		// writer_clock is valid
+	clockid_t writer_clock = 0;
+};
+
+// Seconds on a CPU clock; NaN if it cannot be read.
+double clock_s(clockid_t c)
+{
+	timespec ts;
+	if (clock_gettime(c, &ts))
+		return NAN;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+Probes make_probes(const Run &run, std::vector<std::thread> &threads,
+		   std::thread &writer)
+{
+	Probes p;
+	pid_t self = getpid();
+
+	for (unsigned i = 0; i < run.tasks; i++) {
+		clockid_t c;
+		int err = run.pids.empty() ?
+			  pthread_getcpuclockid(threads[i].native_handle(), &c) :
+			  clock_getcpuclockid(run.pids[i], &c);
+		if (!err)
+			p.clocks.push_back(c);
+		pid_t pid = run.pids.empty() ? self : run.pids[i];
+		p.status.push_back("/proc/" + std::to_string(pid) + "/task/" +
+				   std::to_string(run.slots[i].tid.load()) +
+				   "/status");
+	}
+	if (p.clocks.size() != run.tasks)
+		p.clocks.clear();
+	if (writer.joinable())
+		p.writer = !pthread_getcpuclockid(writer.native_handle(),
+						  &p.writer_clock);
+	return p;
+}
+
+Reading read_tasks(const Run &run, const Probes &p)
+{
+	Reading r;
+	r.t = now();
+	r.ops = total_ops(run);
+
+	if (!p.clocks.empty()) {
+		r.cpu = 0;
+		for (clockid_t c : p.clocks)
+			r.cpu += clock_s(c);	// NaN sticks
+	}
+	r.vcsw = r.nvcsw = 0;
+	for (const std::string &path : p.status) {
+		std::string text;
+		CtxSwitches cs;
+		if (!read_file(path, &text) || !parse_ctxt_switches(text, &cs)) {
+			r.vcsw = r.nvcsw = NAN;
+			break;
+		}
+		r.vcsw += cs.voluntary;
+		r.nvcsw += cs.involuntary;
+	}
+	if (p.writer)
+		r.writer_cpu = clock_s(p.writer_clock);
+	return r;
 }
 
 CpuTimes cpu_times(Run &run)
@@ -254,6 +327,8 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	for (unsigned i = 0; i < tasks; i++)
 		res.pinned = res.pinned && run.slots[i].pinned.load();
 
+	Probes probes = make_probes(run, threads, writer_thread);
+
 	run.ctl->go.store(1, std::memory_order_release);
 	sleep_until(run, now() + opt.warmup_s);
 
@@ -261,19 +336,18 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	CpuTimes cpu0 = cpu_times(run);
 	Counters vm0 = vmstat();
 	uint64_t writer0 = run.ctl->writer.ops.load();
-	double t0 = now(), t = t0;
-	uint64_t ops0 = total_ops(run), ops = ops0;
+	std::vector<Reading> reads = { read_tasks(run, probes) };
+	double t0 = reads[0].t;
 
 	for (unsigned i = 1; i <= opt.duration_s; i++) {
 		sleep_until(run, t0 + i);
-		double tn = now();
-		uint64_t on = total_ops(run);
-		res.samples.push_back((on - ops) / (tn - t));
-		t = tn;
-		ops = on;
+		reads.push_back(read_tasks(run, probes));
+		const Reading &a = reads[i - 1], &b = reads[i];
+		res.samples.push_back((b.ops - a.ops) / (b.t - a.t));
 	}
 
 	uint64_t writer1 = run.ctl->writer.ops.load();
+	double t = reads.back().t;
 	Counters vm1 = vmstat();
 	CpuTimes cpu1 = cpu_times(run);
 
@@ -303,6 +377,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	res.stats = summarize(res.samples);
 	res.idle_pct = idle_percent(cpu0, cpu1);
 	res.spf = counter_deltas(vm0, vm1, "spf_");
+	res.cpu = cpu_use(reads);
 	if (writer != Writer::None)
 		res.writer_per_s = (writer1 - writer0) / (t - t0);
 
@@ -312,8 +387,9 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	if (res.pages.source.empty()) {
 		// Not probed: estimate from the window's (system-wide) THP
 		// faults against the memory touched.
+		uint64_t ops = reads.back().ops - reads[0].ops;
 		uint64_t touched = opt.workload == Workload::MmapChurn ? 0 :
-				   (ops - ops0) * env.base_page;
+				   ops * env.base_page;
 		uint64_t huge = res.pages.thp_fault_alloc > 0 ?
 				res.pages.thp_fault_alloc * env.hpage : 0;
 		res.pages.source = "vmstat_window";

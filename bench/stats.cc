@@ -28,3 +28,37 @@ Summary summarize(const std::vector<double> &v)
 	s.max = *mm.second;
 	return s;
 }
+
+double ratio(double a, double b)
+{
+	return std::isnan(a) || std::isnan(b) || b <= 0 ? NAN : a / b;
+}
+
+CpuUse cpu_use(const std::vector<Reading> &r)
+{
+	CpuUse u;
+
+	if (r.size() < 2)
+		return u;
+	for (size_t i = 1; i < r.size(); i++)
+		u.samples.push_back(ratio(r[i].cpu - r[i - 1].cpu,
+					  r[i].t - r[i - 1].t));
+
+	// NaN anywhere in the window spoils the window's difference too.
+	auto delta = [&r](double Reading::*f) {
+		double d = r.back().*f - r.front().*f;
+		for (const Reading &x : r)
+			if (std::isnan(x.*f))
+				return static_cast<double>(NAN);
+		return d;
+	};
+	double wall = r.back().t - r.front().t;
+	double cpu = delta(&Reading::cpu);
+
+	u.faulter = ratio(cpu, wall);
+	u.writer = ratio(delta(&Reading::writer_cpu), wall);
+	u.ops_per_cpu_s = ratio(delta(&Reading::ops), cpu);
+	u.vcsw_per_s = ratio(delta(&Reading::vcsw), wall);
+	u.nvcsw_per_s = ratio(delta(&Reading::nvcsw), wall);
+	return u;
+}

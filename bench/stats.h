@@ -3,6 +3,7 @@
 #ifndef SPFBENCH_STATS_H
 #define SPFBENCH_STATS_H
 
+#include <cmath>
 #include <vector>
 
 struct Summary {
@@ -14,5 +15,35 @@ struct Summary {
 
 // All zero for an empty input.
 Summary summarize(const std::vector<double> &v);
+
+// What the parent reads of the tasks at one sample boundary. NaN marks
+// what could not be read (or, for the writer, is not there).
+struct Reading {
+	double t = 0;		// CLOCK_MONOTONIC, seconds
+	double ops = 0;		// ops of all tasks
+	double cpu = NAN;	// CPU-seconds used by all tasks
+	double vcsw = NAN;	// their voluntary context switches
+	double nvcsw = NAN;	// their involuntary ones
+	double writer_cpu = NAN; // CPU-seconds used by the writer thread
+};
+
+// Where the faulting tasks' time went over a sampling window. Rates are
+// per wall-clock second; NaN: not measured.
+struct CpuUse {
+	std::vector<double> samples;	// faulter CPU-s per second, one a sample
+	double faulter = NAN;		// faulter CPU-s per second, whole window
+	double writer = NAN;		// writer CPU-s per second, whole window
+	double ops_per_cpu_s = NAN;	// ops per faulter CPU-second
+	double vcsw_per_s = NAN;	// faulters' voluntary switches per second
+	double nvcsw_per_s = NAN;	// and involuntary ones
+};
+
+// From the readings at the sample boundaries of a window, its start
+// first. A quantity is NaN in the result if it is NaN in any reading it
+// needs; with fewer than two readings everything is NaN.
+CpuUse cpu_use(const std::vector<Reading> &r);
+
+// a / b, or NaN if either is NaN or b is not positive.
+double ratio(double a, double b);
 
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -189,6 +190,7 @@ bool workload_probes(Workload w)
 
 void worker_main(WorkerArgs a)
 {
+	a.slot->tid.store(static_cast<int>(syscall(SYS_gettid)));
 	pin(a);
 
 	switch (a.workload) {

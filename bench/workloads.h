@@ -18,6 +18,7 @@ struct alignas(128) Slot {
 	std::atomic<uint64_t> region;		// probed mapping, 0: none
 	std::atomic<uint64_t> region_len;
 	std::atomic<int> pinned;
+	std::atomic<int> tid;			// the task's thread id
 };
 
 // Forked workers share these through memory, not through libatomic.

@@ -88,6 +88,16 @@ spf pf2 -t page_fault2 -n 1 -m processes -w 0 -d 1 -s 8 &&
 	csv_check "$dir/pf2.csv" 1 '$2 > 0 && $4 == 0'
 result smoke_page_fault2 $?
 
+if $have_python; then
+	# Processes mode reads the CPU clocks of the child processes.
+	json_check "$dir/pf2.json" '(lambda p: 0 < p["faulter_cpu"] <= 1.05 and
+		p["ops_per_cpu_s"] > 0 and "writer_cpu" not in p)(
+		j["results"][0]["processes"])'
+	result smoke_processes_cpu_json $?
+else
+	skip smoke_processes_cpu_json "no python3"
+fi
+
 spf pf3 -t page_fault3 -n 1 -m processes -w 0 -d 1 -s 8 &&
 	csv_check "$dir/pf3.csv" 1 '$2 > 0 && $4 == 0'
 result smoke_page_fault3 $?
@@ -105,8 +115,21 @@ if $have_python; then
 			r["threads"]["writer_mprotect_per_s"] > 0 and
 			r["threads_writer_idle"]["writer_mprotect_per_s"] == 0)(j["results"][0])'
 	result smoke_fault_under_writer_json $?
+	# CPU use: the busy writer runs, the idle one hardly; nothing
+	# exceeds the CPUs there are.
+	json_check "$dir/fuw.json" '(lambda r, b, i: 0 < b["faulter_cpu"] <= j["vcpus"] + 0.05 and
+			0 < i["faulter_cpu"] <= j["vcpus"] + 0.05 and
+			len(b["faulter_cpu_samples"]) == 1 and
+			0 < b["writer_cpu"] <= 1.05 and 0 <= i["writer_cpu"] < 0.2 and
+			b["ops_per_cpu_s"] > 0 and i["ops_per_cpu_s"] > 0 and
+			b["faulter_vcsw_per_s"] >= 0 and b["faulter_nvcsw_per_s"] >= 0 and
+			r["busy_idle_ratio_per_cpu_s"] > 0)(
+			j["results"][0], j["results"][0]["threads"],
+			j["results"][0]["threads_writer_idle"])'
+	result smoke_fault_under_writer_cpu_json $?
 else
 	skip smoke_fault_under_writer_json "no python3"
+	skip smoke_fault_under_writer_cpu_json "no python3"
 fi
 
 spf fuwthp -t fault_under_writer -p thp -n 1 -d 1 -w 0 -s 8 --writer-size 32 &&

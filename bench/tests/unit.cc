@@ -201,6 +201,73 @@ void stats_tests()
 		CHECK(near(s.mean, 20) && near(s.stddev, 10));
 		CHECK(near(s.min, 10) && near(s.max, 30));
 	});
+	add("stats_ratio", [] {
+		CHECK(near(ratio(3, 4), 0.75));
+		CHECK(std::isnan(ratio(3, 0)) && std::isnan(ratio(3, -1)));
+		CHECK(std::isnan(ratio(NAN, 4)) && std::isnan(ratio(3, NAN)));
+	});
+
+	// Two tasks, a writer; a 0.5 s sample, then a 1 s one.
+	auto window = [] {
+		std::vector<Reading> r(3);
+		double t[] = { 10, 10.5, 11.5 }, ops[] = { 1000, 1600, 2800 };
+		double cpu[] = { 4, 4.5, 5.5 }, writer[] = { 1, 1.25, 1.75 };
+		double vcsw[] = { 7, 7, 10 }, nvcsw[] = { 100, 150, 250 };
+		for (int i = 0; i < 3; i++) {
+			r[i].t = t[i];
+			r[i].ops = ops[i];
+			r[i].cpu = cpu[i];
+			r[i].writer_cpu = writer[i];
+			r[i].vcsw = vcsw[i];
+			r[i].nvcsw = nvcsw[i];
+		}
+		return r;
+	};
+	add("stats_cpu_use_known_values", [=] {
+		CpuUse u = cpu_use(window());
+		CHECK(u.samples.size() == 2);
+		CHECK(near(u.samples[0], 1) && near(u.samples[1], 1));
+		CHECK(near(u.faulter, 1.5 / 1.5));
+		CHECK(near(u.writer, 0.75 / 1.5));
+		CHECK(near(u.ops_per_cpu_s, 1800 / 1.5));
+		CHECK(near(u.vcsw_per_s, 2) && near(u.nvcsw_per_s, 100));
+	});
+	add("stats_cpu_use_uneven_samples", [=] {
+		std::vector<Reading> r = window();
+		r[1].cpu = 5;	// 1 CPU-s in the first half second, none after
+		r[2].cpu = 5;
+		CpuUse u = cpu_use(r);
+		CHECK(near(u.samples[0], 2) && near(u.samples[1], 0));
+		CHECK(near(u.faulter, 1 / 1.5));	// whole window, not a mean
+		CHECK(near(u.ops_per_cpu_s, 1800));
+	});
+	add("stats_cpu_use_unread", [=] {
+		std::vector<Reading> r = window();
+		r[1].cpu = NAN;		// one clock read failed
+		r[2].nvcsw = NAN;	// a status file vanished
+		for (Reading &x : r)
+			x.writer_cpu = NAN;	// no writer
+		CpuUse u = cpu_use(r);
+		CHECK(u.samples.size() == 2);
+		CHECK(std::isnan(u.samples[0]) && std::isnan(u.samples[1]));
+		CHECK(std::isnan(u.faulter) && std::isnan(u.ops_per_cpu_s));
+		CHECK(std::isnan(u.writer) && std::isnan(u.nvcsw_per_s));
+		CHECK(near(u.vcsw_per_s, 2));
+	});
+	add("stats_cpu_use_no_cpu_time", [=] {
+		std::vector<Reading> r = window();
+		for (Reading &x : r)
+			x.cpu = 4;	// tasks that never ran
+		CpuUse u = cpu_use(r);
+		CHECK(near(u.faulter, 0) && std::isnan(u.ops_per_cpu_s));
+	});
+	add("stats_cpu_use_too_few_readings", [=] {
+		CHECK(cpu_use({}).samples.empty());
+		CpuUse u = cpu_use({ window()[0] });
+		CHECK(u.samples.empty() && std::isnan(u.faulter));
+		CHECK(std::isnan(u.writer) && std::isnan(u.ops_per_cpu_s));
+		CHECK(std::isnan(u.vcsw_per_s) && std::isnan(u.nvcsw_per_s));
+	});
 }
 
 ModeResult mode(std::vector<double> samples, double idle)
@@ -237,6 +304,11 @@ Report sample_report()
 	r1.processes = mode({ 1000, 1002 }, 50.004);
 	r1.threads = mode({ 900.4, 900.4 }, 49.996);
 	r1.threads.pages.source = "vmstat_window";
+	r1.threads.cpu.samples = { 0.9, 1.1 };
+	r1.threads.cpu.faulter = 1;
+	r1.threads.cpu.ops_per_cpu_s = 900.4;
+	r1.threads.cpu.vcsw_per_s = 0;
+	r1.threads.cpu.nvcsw_per_s = 12.3;
 	Row r2;
 	r2.tasks = 2;
 	r2.processes = mode({ 1900, 1900 }, 0.5);
@@ -333,6 +405,15 @@ void output_tests()
 		CHECK(has(j, "\"stddev\": 1.41"));
 		CHECK(has(j, "\"source\": \"vmstat_window\""));
 		CHECK(has(j, "\"pinned\": true"));
+		CHECK(has(j, "\"faulter_cpu\": 1.000"));
+		CHECK(has(j, "\"faulter_cpu_samples\": [0.900, 1.100]"));
+		CHECK(has(j, "\"ops_per_cpu_s\": 900.40"));
+		CHECK(has(j, "\"faulter_vcsw_per_s\": 0.0"));
+		CHECK(has(j, "\"faulter_nvcsw_per_s\": 12.3"));
+		// Not measured: null, and no samples.
+		CHECK(has(j, "\"faulter_cpu\": null"));
+		CHECK(has(j, "\"faulter_cpu_samples\": []"));
+		CHECK(has(j, "\"ops_per_cpu_s\": null"));
 		CHECK(j.find("busy_idle_ratio") == std::string::npos);
 		CHECK(j.find("writer") == std::string::npos);
 	});
@@ -343,9 +424,15 @@ void output_tests()
 		for (Row &row : r.rows) {
 			row.processes = ModeResult();
 			row.threads_writer_idle = mode({ 2000, 2000 }, 10);
+			row.threads_writer_idle.writer_per_s = 0;
+			row.threads_writer_idle.cpu.writer = 0.001;
+			row.threads_writer_idle.cpu.ops_per_cpu_s = 1000;
 			row.threads.writer_per_s = 12.5;
+			row.threads.cpu.writer = 0.6666;
+			row.threads.cpu.ops_per_cpu_s = 950;
 		}
 		r.rows[1].threads_writer_idle = mode({ 0 }, 10);
+		r.rows[1].threads_writer_idle.writer_per_s = 0;
 		std::string j = format_json(r);
 		CHECK(json_balanced(j));
 		CHECK(has(j, "\"writer_size_mb\": 256"));
@@ -353,6 +440,11 @@ void output_tests()
 		CHECK(has(j, "\"busy_idle_ratio\": 0.4502"));
 		CHECK(has(j, "\"busy_idle_ratio\": null"));
 		CHECK(has(j, "\"writer_mprotect_per_s\": 12.50"));
+		CHECK(has(j, "\"writer_cpu\": 0.667"));
+		CHECK(has(j, "\"writer_cpu\": 0.001"));
+		CHECK(has(j, "\"writer_cpu\": null"));	// row 2, idle
+		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": 0.9500"));
+		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": null"));
 		CHECK(j.find("\"processes\": {") == std::string::npos);
 	});
 	add("json_empty_counters", [] {
@@ -441,6 +533,26 @@ void procfs_tests()
 		CHECK(v.rss_kb == 8192 && v.anon_huge_kb == 6144);
 		CHECK(smaps_find(smaps, 0x55d0a0000000, &v));
 		CHECK(v.rss_kb == 8 && v.anon_huge_kb == 0);
+	});
+	add("ctxt_switches", [] {
+		CtxSwitches cs;
+		CHECK(parse_ctxt_switches("Name:\tspfbench\n"
+					  "State:\tR (running)\n"
+					  "Cpus_allowed_list:\t0-1\n"
+					  "voluntary_ctxt_switches:\t12\n"
+					  "nonvoluntary_ctxt_switches:\t3456789012\n",
+					  &cs));
+		CHECK(cs.voluntary == 12 && cs.involuntary == 3456789012ULL);
+	});
+	add("ctxt_switches_missing", [] {
+		CtxSwitches cs;
+		cs.voluntary = 5;
+		CHECK(!parse_ctxt_switches("voluntary_ctxt_switches:\t12\n", &cs));
+		CHECK(!parse_ctxt_switches("nonvoluntary_ctxt_switches: 1\n", &cs));
+		CHECK(!parse_ctxt_switches("voluntary_ctxt_switches: x\n"
+					   "nonvoluntary_ctxt_switches: 1\n", &cs));
+		CHECK(!parse_ctxt_switches("", &cs));
+		CHECK(cs.voluntary == 5);	// untouched on failure
 	});
 	add("smaps_not_found", [=] {
 		SmapsVma v;
