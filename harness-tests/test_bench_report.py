@@ -15,6 +15,7 @@ Prints TAP: one "ok N name" or "not ok N name" per test, then
 import calendar
 import csv
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -25,6 +26,8 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "bench-fixtures", "host")
+# fault_under_writer by a spfbench that records CPU use.
+CPU_FIXTURE = os.path.join(HERE, "bench-fixtures", "host-cpu", "fuw-4k.json")
 SCRIPT = os.path.join(HERE, "..", "scripts", "bench_report.py")
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 sys.dont_write_bytecode = True  # leave no __pycache__ in the tree
@@ -137,6 +140,22 @@ class RealReports(unittest.TestCase):
         run_ = self.load("fuw-4k.json")
         self.assertEqual(set(run_.rows[2]), {"threads", "threads_writer_idle"})
         self.assertEqual(run_.busy_idle, {1: 0.6919, 2: 0.6582})
+
+    def test_cpu_use_is_read_where_reported(self):
+        run_ = br.load_run("host", CPU_FIXTURE)
+        busy, idle = run_.rows[2]["threads"], run_.rows[2]["threads_writer_idle"]
+        self.assertEqual((busy["faulter_cpu"], busy["writer_cpu"], busy["ops_per_cpu_s"]),
+                         (0.709, 0.369, 336247.52))
+        self.assertEqual((idle["faulter_cpu"], idle["writer_cpu"]), (0.99, 0.002))
+        self.assertEqual(run_.busy_idle_cpu, {1: 1.0368, 2: 1.0173})
+
+    def test_reports_before_cpu_use_read_as_nan(self):
+        run_ = self.load("fuw-4k.json")
+        s = run_.rows[2]["threads"]
+        self.assertTrue(all(math.isnan(s[k]) for k in br.CPU_KEYS))
+        self.assertTrue(all(math.isnan(v) for v in run_.busy_idle_cpu.values()))
+        self.assertTrue(math.isnan(self.load("pf1-4k.json").rows[1]["processes"]
+                                   ["faulter_cpu"]))
 
 
 class Report(unittest.TestCase):
@@ -294,6 +313,94 @@ class Report(unittest.TestCase):
                              "0.40")
             self.assertEqual([r["label"] for r in md_tables(res.stdout)["Kernels"]],
                              ["spf-on", "spf-off", "vanilla-6.1"])
+
+
+class CpuUse(unittest.TestCase):
+    """fault_under_writer's CPU table: a report with CPU use beside one without."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        self.dir = os.path.join(self.tmp, "r")
+        os.makedirs(os.path.join(self.dir, "vanilla-6.1"))
+        shutil.copy(os.path.join(FIXTURES, "fuw-4k.json"),
+                    os.path.join(self.dir, "vanilla-6.1"))
+        with open(CPU_FIXTURE, encoding="utf-8") as f:
+            self.doc = json.load(f)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def report(self, doc):
+        write_json(os.path.join(self.dir, "spf-cpu", "fuw-4k.json"), doc)
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        return res.stdout
+
+    def test_table_per_label_and_task_count(self):
+        md = self.report(self.doc)
+        tables = md_tables(md)
+        self.assertEqual(list(tables), ["Kernels", "fault_under_writer, 4k pages",
+                                        "fault_under_writer, 4k pages: CPU use",
+                                        "SPF aborts"])
+        t = tables["fault_under_writer, 4k pages: CPU use"]
+        self.assertEqual([(r["tasks"], r["label"]) for r in t], [
+            ("1", "vanilla-6.1"), ("1", "spf-cpu"), ("2", "vanilla-6.1"), ("2", "spf-cpu")])
+        # Straight from the fixture: busy_idle_ratio 0.7286, faulter_cpu
+        # 0.990 idle and 0.709 busy, writer_cpu 0.369, idle_pct 0.00,
+        # busy_idle_ratio_per_cpu_s 1.0173.
+        self.assertEqual(row(t, tasks=2, label="spf-cpu"), {
+            "tasks": "2", "label": "spf-cpu", "busy/idle": "0.73",
+            "faulter CPU, idle": "0.99", "faulter CPU, busy": "0.71",
+            "writer CPU, busy": "0.37", "CPU idle %, busy": "0.0",
+            "busy/idle per faulter CPU-s": "1.02"})
+        self.assertEqual(row(t, tasks=1, label="spf-cpu")["writer CPU, busy"], "0.54")
+        # The old report has rates but no CPU use.
+        old = row(t, tasks=2, label="vanilla-6.1")
+        self.assertEqual(old["busy/idle"], "0.66")
+        self.assertEqual({old[k] for k in ("faulter CPU, idle", "faulter CPU, busy",
+                                           "writer CPU, busy",
+                                           "busy/idle per faulter CPU-s")}, {"—"})
+        self.assertEqual(old["CPU idle %, busy"], "0.0")
+        self.assertIn("If busy/idle per faulter CPU-s is near 1 while busy/idle of "
+                      "ops/s is lower, the faults themselves are not slowed; the "
+                      "faulters got less CPU", md)
+
+    def test_ratio_from_the_modes_when_the_row_lacks_it(self):
+        for r in self.doc["results"]:
+            del r["busy_idle_ratio_per_cpu_s"]
+        t = md_tables(self.report(self.doc))["fault_under_writer, 4k pages: CPU use"]
+        # 336247.52 / 330519.27 = 1.017; 372084.38 / 358871.64 = 1.037
+        self.assertEqual(row(t, tasks=2, label="spf-cpu")
+                         ["busy/idle per faulter CPU-s"], "1.02")
+        self.assertEqual(row(t, tasks=1, label="spf-cpu")
+                         ["busy/idle per faulter CPU-s"], "1.04")
+
+    def test_unmeasured_values_are_dashes(self):
+        busy = self.doc["results"][1]["threads"]
+        busy["faulter_cpu"] = busy["writer_cpu"] = busy["ops_per_cpu_s"] = None
+        self.doc["results"][1]["busy_idle_ratio_per_cpu_s"] = None
+        t = md_tables(self.report(self.doc))["fault_under_writer, 4k pages: CPU use"]
+        r = row(t, tasks=2, label="spf-cpu")
+        self.assertEqual((r["faulter CPU, idle"], r["faulter CPU, busy"],
+                          r["writer CPU, busy"], r["busy/idle per faulter CPU-s"]),
+                         ("0.99", "—", "—", "—"))
+
+    def test_no_table_without_cpu_use(self):
+        md = self.report(fixture("fuw-4k.json"))
+        self.assertNotIn("CPU use", md)
+
+    def test_summary_csv_carries_cpu_use(self):
+        self.report(self.doc)
+        with open(os.path.join(self.dir, "summary.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        new = next(r for r in rows if r["label"] == "spf-cpu" and r["tasks"] == "2"
+                   and r["mode"] == "threads")
+        self.assertEqual((new["faulter_cpu"], new["writer_cpu"], new["ops_per_cpu_s"]),
+                         ("0.709", "0.369", "336247.52"))
+        old = next(r for r in rows if r["label"] == "vanilla-6.1" and r["tasks"] == "2"
+                   and r["mode"] == "threads")
+        self.assertEqual((old["faulter_cpu"], old["writer_cpu"], old["ops_per_cpu_s"]),
+                         ("", "", ""))
 
 
 class BadInput(unittest.TestCase):

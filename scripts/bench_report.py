@@ -11,10 +11,12 @@ Writes into RESULTS, refusing to overwrite any of them:
 
   report.md    ops/s per label, workload, mode and task count, ratios to
                the baseline label, threads/processes and busy/idle ratios,
-               the spread of the samples and the SPF abort rates; also
-               printed on stdout
+               the spread of the samples and the SPF abort rates; for
+               fault_under_writer also the CPU use of the faulters and the
+               writer, where the reports have it; also printed on stdout
   scaling.svg  ops/s against tasks, one panel per workload
-  summary.csv  one row per label, workload, mode and task count
+  summary.csv  one row per label, workload, mode and task count, with
+               faulter_cpu, writer_cpu and ops_per_cpu_s where measured
 
 Exit status: 0 on success, 1 on bad input, 2 on bad usage.
 """
@@ -59,6 +61,7 @@ class Run:
         self.spf = {k: int(v) for k, v in doc["spf_counters"].items()}
         self.rows = {}        # tasks -> {mode: stats}
         self.busy_idle = {}   # tasks -> reported busy/idle ratio
+        self.busy_idle_cpu = {}  # tasks -> busy/idle of ops per faulter CPU-s
         applied = True
         for r in doc["results"]:
             modes = {m: stats(r[m]) for m in MODES if m in r}
@@ -68,6 +71,8 @@ class Run:
             self.rows[int(r["tasks"])] = modes
             if "busy_idle_ratio" in r:
                 self.busy_idle[int(r["tasks"])] = number(r["busy_idle_ratio"])
+                self.busy_idle_cpu[int(r["tasks"])] = number(
+                    r.get("busy_idle_ratio_per_cpu_s"))
         self.pages = doc["page_size"] if applied else None
         self.key = self.workload + (f" {self.pages}" if self.pages else "")
 
@@ -81,10 +86,15 @@ def number(v):
     return float(v)
 
 
+# CPU use, in reports of spfbench since it measured it: NaN when absent.
+CPU_KEYS = ("faulter_cpu", "writer_cpu", "ops_per_cpu_s")
+
+
 def stats(m):
     return {"mean": number(m["mean"]), "stddev": number(m["stddev"]),
             "min": number(m["min"]), "max": number(m["max"]),
-            "samples": len(m["samples"]), "idle_pct": number(m["idle_pct"])}
+            "samples": len(m["samples"]), "idle_pct": number(m["idle_pct"]),
+            **{k: number(m.get(k)) for k in CPU_KEYS}}
 
 
 def load(results):
@@ -184,8 +194,9 @@ def markdown(results, runs, labels, keys, baseline):
     out += table(["label", "accel", "vCPUs", "kernel", "series", "SPF switch",
                   "date"], rows)
     for key in keys:
-        out += workload_table([by[(l, key)] for l in labels if (l, key) in by],
-                              by.get((baseline, key)), baseline)
+        present = [by[(l, key)] for l in labels if (l, key) in by]
+        out += workload_table(present, by.get((baseline, key)), baseline)
+        out += cpu_table(present)
     return "\n".join(out + spf_table(by, labels, keys)) + "\n"
 
 
@@ -217,6 +228,38 @@ def workload_table(present, base, baseline):
                                    ".2f"))
                 rows.append(row)
     return ["", f"## {present[0].workload}{pages}", ""] + table(head, rows)
+
+
+def cpu_table(present):
+    """fault_under_writer: where the faulters' time went, writer busy and idle."""
+    if not any(not math.isnan(s[k]) for r in present for t in r.busy_idle
+               for s in r.rows[t].values() for k in CPU_KEYS):
+        return []  # no report of this workload measured CPU use
+    pages = f", {present[0].pages} pages" if present[0].pages else ""
+    head = ["tasks", "label", "busy/idle", "faulter CPU, idle", "faulter CPU, busy",
+            "writer CPU, busy", "CPU idle %, busy", "busy/idle per faulter CPU-s"]
+    rows = []
+    for tasks in sorted({t for r in present for t in r.busy_idle}):
+        for r in present:
+            if tasks not in r.busy_idle:
+                continue
+            busy = r.rows[tasks].get("threads")
+            idle = r.rows[tasks].get("threads_writer_idle")
+            if not busy or not idle:
+                continue
+            per_cpu = r.busy_idle_cpu.get(tasks, math.nan)
+            if math.isnan(per_cpu):
+                per_cpu = ratio(busy["ops_per_cpu_s"], idle["ops_per_cpu_s"])
+            rows.append([tasks, r.label, fmt(r.busy_idle[tasks], ".2f"),
+                         fmt(idle["faulter_cpu"], ".2f"), fmt(busy["faulter_cpu"], ".2f"),
+                         fmt(busy["writer_cpu"], ".2f"), fmt(busy["idle_pct"], ".1f"),
+                         fmt(per_cpu, ".2f")])
+    return (["", f"## {present[0].workload}{pages}: CPU use", ""] + table(head, rows)
+            + ["", "CPU is CPU-seconds per second (2.00: two whole CPUs), of the "
+               "faulting threads together and of the writer thread. If busy/idle per "
+               "faulter CPU-s is near 1 while busy/idle of ops/s is lower, the faults "
+               "themselves are not slowed; the faulters got less CPU (waiting for one "
+               "when CPU idle is near 0, asleep when it is not)."])
 
 
 def spf_table(by, labels, keys):
@@ -253,7 +296,8 @@ def summary_csv(f, runs, labels, keys, baseline):
     by = {(r.label, r.key): r for r in runs}
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["label", "workload", "pages", "mode", "tasks", "mean", "stddev",
-                "min", "max", "samples", "idle_pct", "vs_baseline"] + list(ENV_KEYS))
+                "min", "max", "samples", "idle_pct", "vs_baseline"] + list(ENV_KEYS)
+               + list(CPU_KEYS))
     for key in keys:
         base = by.get((baseline, key))
         for label in labels:
@@ -266,7 +310,10 @@ def summary_csv(f, runs, labels, keys, baseline):
                                + [fmt(s[k], ".2f") for k in ("mean", "stddev", "min", "max")]
                                + [s["samples"], fmt(s["idle_pct"], ".2f"),
                                   "" if math.isnan(rel) else f"{rel:.4f}"]
-                               + [r.env[k] for k in ENV_KEYS])
+                               + [r.env[k] for k in ENV_KEYS]
+                               + ["" if math.isnan(s[k]) else
+                                  format(s[k], ".2f" if k == "ops_per_cpu_s" else ".3f")
+                                  for k in CPU_KEYS])
 
 
 def nice_step(span, n=5):
