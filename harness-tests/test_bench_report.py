@@ -28,6 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "bench-fixtures", "host")
 # fault_under_writer by a spfbench that records CPU use.
 CPU_FIXTURE = os.path.join(HERE, "bench-fixtures", "host-cpu", "fuw-4k.json")
+# Two synthetic runs of known run-to-run differences (bench-fixtures/README.md).
+SPREAD_THIS = os.path.join(HERE, "bench-fixtures", "spread", "this")
+SPREAD_OTHER = os.path.join(HERE, "bench-fixtures", "spread", "other")
 SCRIPT = os.path.join(HERE, "..", "scripts", "bench_report.py")
 sys.path.insert(0, os.path.join(HERE, "..", "scripts"))
 sys.dont_write_bytecode = True  # leave no __pycache__ in the tree
@@ -303,6 +306,10 @@ class Report(unittest.TestCase):
         churn = next(r for r in rows if r["workload"] == "mmap_churn")
         self.assertEqual(churn["pages"], "")
 
+    def test_no_spread_without_compare(self):
+        self.assertNotIn("Run-to-run spread", self.md)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, br.SPREAD_CSV)))
+
     def test_other_baseline(self):
         with tempfile.TemporaryDirectory() as tmp:
             make_results(tmp)
@@ -403,6 +410,154 @@ class CpuUse(unittest.TestCase):
                          ("", "", ""))
 
 
+class RunToRunSpread(unittest.TestCase):
+    """--compare on two synthetic runs whose differences are known exactly.
+
+    Relative differences (this - other) / other, in %, by label (see
+    bench-fixtures/README.md for the rates):
+      vanilla-6.1 ops/s      pf1 +10 -1 0 +5, pf2 +25 0 -20 -20,
+                             fuw +2 0 -10 +20 (12 points)
+      vanilla-6.1 thr/proc   pf1 -10 +5, pf2 -20 0
+      vanilla-6.1 busy/idle  +2 -25 (0.51/0.50, 0.375/0.50)
+      spf-on ops/s           pf1 +30 +30, pf2 +10 0 -10, fuw 0 0 +10 +10 (9 points)
+      spf-on thr/proc        pf1 0, pf2 -10;  spf-on busy/idle 0 0
+    In one run only: pervma-6.12 (this run), spf-on page_fault1 at 2 tasks
+    (this run), spf-on page_fault2 processes at 1 task (this run),
+    vanilla-6.1 mmap_churn (other run).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        cls.dir = os.path.join(cls.tmp, "this")
+        shutil.copytree(SPREAD_THIS, cls.dir)
+        cls.res = run(cls.dir, "--compare", SPREAD_OTHER)
+        with open(os.path.join(cls.dir, "report.md"), encoding="utf-8") as f:
+            cls.md = f.read()
+        with open(os.path.join(cls.dir, br.SPREAD_CSV), encoding="utf-8") as f:
+            cls.csv = list(csv.DictReader(f))
+        cls.tables = md_tables(cls.md)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def summary(self, label, quantity):
+        r = row(self.tables["Run-to-run spread"], label=label, quantity=quantity)
+        return tuple(r[k] for k in ("points", "median", "p90", "max", "only in this run",
+                                    "only in other run"))
+
+    def test_succeeds_prints_and_leaves_the_other_run_alone(self):
+        self.assertEqual(self.res.returncode, 0, self.res.stderr)
+        self.assertEqual(self.res.stdout, self.md)
+        self.assertIn("spread.csv", self.res.stderr)
+        self.assertFalse(set(br.OUTPUTS + (br.SPREAD_CSV,)) & set(os.listdir(SPREAD_OTHER)))
+        self.assertIn("This run: `this`; other run: `other`", self.md)
+
+    def test_sections_come_after_the_report(self):
+        self.assertEqual(list(self.tables)[-3:], [
+            "SPF aborts", "Run-to-run spread",
+            "Run-to-run spread: fault_under_writer, 4k pages, busy/idle"])
+
+    def test_ops_spread_per_label(self):
+        # vanilla |d| sorted: 0 0 0 1 2 5 10 10 20 20 20 25: median (5+10)/2,
+        # p90 the 11th (nearest rank ceil(0.9 * 12)), max 25.
+        self.assertEqual(self.summary("vanilla-6.1", "ops/s"),
+                         ("12", "7.5%", "20.0%", "25.0%", "0", "2"))
+        # spf-on: 0 0 0 10 10 10 10 30 30: median the 5th, p90 the 9th.
+        self.assertEqual(self.summary("spf-on", "ops/s"),
+                         ("9", "10.0%", "30.0%", "30.0%", "3", "0"))
+        self.assertEqual(self.summary("pervma-6.12", "ops/s"),
+                         ("0", "—", "—", "—", "2", "0"))
+
+    def test_ratio_spread_per_label(self):
+        self.assertEqual(self.summary("vanilla-6.1", "threads/processes"),
+                         ("4", "7.5%", "20.0%", "20.0%", "0", "1"))
+        self.assertEqual(self.summary("vanilla-6.1", "busy/idle"),
+                         ("2", "13.5%", "25.0%", "25.0%", "0", "0"))
+        self.assertEqual(self.summary("spf-on", "threads/processes"),
+                         ("2", "5.0%", "10.0%", "10.0%", "2", "0"))
+        self.assertEqual(self.summary("spf-on", "busy/idle"),
+                         ("2", "0.0%", "0.0%", "0.0%", "0", "0"))
+        self.assertEqual(self.summary("pervma-6.12", "threads/processes"),
+                         ("0", "—", "—", "—", "1", "0"))
+        self.assertFalse([r for r in self.tables["Run-to-run spread"]
+                          if r["label"] == "pervma-6.12" and r["quantity"] == "busy/idle"])
+
+    def test_spread_of_all_labels(self):
+        # ops/s, 21 points: six 0, 1, 2, 5, six 10, three 20, 25, 30, 30:
+        # median the 11th, p90 the 19th.
+        self.assertEqual(self.summary("all", "ops/s"),
+                         ("21", "10.0%", "25.0%", "30.0%", "5", "2"))
+        self.assertEqual(self.summary("all", "threads/processes"),
+                         ("6", "7.5%", "20.0%", "20.0%", "3", "1"))
+        self.assertEqual(self.summary("all", "busy/idle"),
+                         ("4", "1.0%", "25.0%", "25.0%", "0", "0"))
+
+    def test_busy_idle_side_by_side(self):
+        t = self.tables["Run-to-run spread: fault_under_writer, 4k pages, busy/idle"]
+        self.assertEqual([(r["label"], r["tasks"], r["this run"], r["other run"],
+                           r["difference"]) for r in t], [
+            ("vanilla-6.1", "1", "0.51", "0.50", "+2.0%"),
+            ("vanilla-6.1", "2", "0.38", "0.50", "-25.0%"),
+            ("spf-on", "1", "0.50", "0.50", "+0.0%"),
+            ("spf-on", "2", "0.60", "0.60", "+0.0%")])
+
+    def test_points_in_one_run_are_listed(self):
+        self.assertIn("Points in one run only: 11:\n\n"
+                      "- only in this run: `pervma-6.12` (3 points)\n"
+                      "- only in this run: `spf-on` page_fault1 4k, 2 tasks (3 points)\n"
+                      "- only in this run: `spf-on` page_fault2, 1 task, ops/s processes\n"
+                      "- only in this run: `spf-on` page_fault2, 1 task, threads/processes\n"
+                      "- only in other run: `vanilla-6.1` mmap_churn (3 points)\n", self.md)
+
+    def test_labels_match_by_folder_whatever_the_series(self):
+        # vanilla-6.1 recorded series "none" in this run and "v2" in the other
+        self.assertIn("- `vanilla-6.1`: series none / v2\n", self.md)
+        self.assertNotIn("- `spf-on`: ", self.md)
+
+    def test_spread_csv_has_one_row_per_compared_point(self):
+        self.assertEqual(len(self.csv), 21 + 6 + 4)
+        keys = {(r["label"], r["workload"], r["pages"], r["quantity"], r["mode"], r["tasks"])
+                for r in self.csv}
+        self.assertEqual(len(keys), len(self.csv))
+        self.assertNotIn("pervma-6.12", {r["label"] for r in self.csv})
+        r = row(self.csv, label="vanilla-6.1", workload="page_fault1", quantity="ops/s",
+                mode="processes", tasks=1)
+        self.assertEqual((r["pages"], r["this"], r["other"], r["rel_diff"]),
+                         ("4k", "110000.00", "100000.00", "0.100000"))
+        r = row(self.csv, label="vanilla-6.1", workload="fault_under_writer",
+                quantity="busy/idle", tasks=2)
+        self.assertEqual((r["mode"], r["this"], r["other"], r["rel_diff"]),
+                         ("", "0.3750", "0.5000", "-0.250000"))
+        r = row(self.csv, label="spf-on", workload="page_fault2",
+                quantity="threads/processes", tasks=2)
+        self.assertEqual((r["pages"], r["this"], r["other"], r["rel_diff"]),
+                         ("", "0.9000", "1.0000", "-0.100000"))
+        got = sorted(round(abs(float(r["rel_diff"])) * 100, 6) for r in self.csv
+                     if r["label"] == "vanilla-6.1" and r["quantity"] == "ops/s")
+        self.assertEqual(got, [0, 0, 0, 1, 2, 5, 10, 10, 20, 20, 20, 25])
+
+    def test_percentile_and_difference(self):
+        self.assertEqual(br.percentile90(range(1, 11)), 9)
+        self.assertEqual(br.percentile90(range(20, 0, -1)), 18)
+        self.assertEqual(br.percentile90([3, 1]), 3)
+        self.assertEqual(br.percentile90([7]), 7)
+        self.assertEqual(br.rel_diff(110000, 100000), 0.1)
+        self.assertEqual(br.rel_diff(0, 0), 0)
+        self.assertEqual(br.rel_diff(5, 0), math.inf)
+
+    def test_a_run_against_itself(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copytree(SPREAD_THIS, os.path.join(tmp, "r"))
+            res = run(os.path.join(tmp, "r"), "--compare", SPREAD_THIS)
+            self.assertEqual(res.returncode, 0, res.stderr)
+            t = md_tables(res.stdout)["Run-to-run spread"]
+            self.assertEqual({(r["median"], r["max"]) for r in t}, {("0.0%", "0.0%")})
+            self.assertIn("Points in one run only: 0.\n", res.stdout)
+            self.assertNotIn("Recorded environment", res.stdout)
+
+
 class BadInput(unittest.TestCase):
     """Clear errors, exit status 1, and nothing written."""
 
@@ -494,6 +649,20 @@ class BadInput(unittest.TestCase):
         res = run(self.dir)
         self.assertEqual(res.returncode, 1)
         self.assertIn("refusing to overwrite", res.stderr)
+
+    def test_compare_folder_missing(self):
+        make_results(self.dir)
+        self.fails("nowhere: no such folder", "--compare", os.path.join(self.tmp, "nowhere"))
+
+    def test_compare_refuses_to_overwrite_spread_csv(self):
+        make_results(self.dir)
+        with open(os.path.join(self.dir, br.SPREAD_CSV), "w", encoding="utf-8") as f:
+            f.write("keep me\n")
+        res = run(self.dir, "--compare", SPREAD_OTHER)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn(f"refusing to overwrite {os.path.join(self.dir, br.SPREAD_CSV)}",
+                      res.stderr)
+        self.assertFalse(set(br.OUTPUTS) & set(os.listdir(self.dir)))
 
     def test_bad_usage(self):
         res = run()

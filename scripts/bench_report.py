@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Compare spfbench runs of several kernels: a table, a plot and a CSV.
 
-Usage: bench_report.py RESULTS [--baseline LABEL]
+Usage: bench_report.py RESULTS [--baseline LABEL] [--compare OTHER]
 
 RESULTS holds one folder per kernel run, named by its label (vanilla-6.1,
 spf-on, ...), each with the JSON reports of `spfbench ... -j FILE.json`,
@@ -18,6 +18,16 @@ Writes into RESULTS, refusing to overwrite any of them:
   summary.csv  one row per label, workload, mode and task count, with
                faulter_cpu, writer_cpu and ops_per_cpu_s where measured
 
+With --compare OTHER, a second results folder of the same suite (another
+run), report.md ends with the run-to-run spread: per label, the median,
+90th percentile and max of |relative difference| between the two runs of
+the mean ops/s, the busy/idle and the threads/processes ratios, over the
+points (label, workload and pages, mode, task count) both runs have;
+labels are matched by folder name. Points in one run only are listed.
+
+  spread.csv   one row per point compared: both values and their
+               relative difference (RESULTS - OTHER) / OTHER
+
 Exit status: 0 on success, 1 on bad input, 2 on bad usage.
 """
 
@@ -27,10 +37,12 @@ import datetime
 import json
 import math
 import os
+import statistics
 import sys
 from xml.sax.saxutils import escape, quoteattr
 
 OUTPUTS = ("report.md", "scaling.svg", "summary.csv")
+SPREAD_CSV = "spread.csv"  # also written with --compare
 WORKLOADS = ("page_fault1", "page_fault2", "page_fault3", "fault_under_writer",
              "same_vma", "mmap_churn")
 PAGES = ("4k", "thp", "default", None)
@@ -316,6 +328,175 @@ def summary_csv(f, runs, labels, keys, baseline):
                                   for k in CPU_KEYS])
 
 
+# Run-to-run spread (--compare): the same points of two runs side by side.
+QUANTITIES = ("ops/s", "threads/processes", "busy/idle")
+FUW_4K = "fault_under_writer 4k"
+
+
+def points(runs):
+    """{(label, key, tasks, quantity, mode): value} of every value the report
+    shows that can be compared: the mean ops/s per mode, and the ratios.
+    Unmeasured (NaN) values are no points."""
+    out = {}
+
+    def put(point, v):
+        if not math.isnan(v):
+            out[point] = v
+    for r in runs:
+        for tasks, modes in r.rows.items():
+            for mode, s in modes.items():
+                put((r.label, r.key, tasks, "ops/s", mode), s["mean"])
+            if "processes" in modes and "threads" in modes:
+                put((r.label, r.key, tasks, "threads/processes", ""),
+                    ratio(modes["threads"]["mean"], modes["processes"]["mean"]))
+        for tasks, v in r.busy_idle.items():
+            put((r.label, r.key, tasks, "busy/idle", ""), v)
+    return out
+
+
+def rel_diff(this, other):
+    """(this - other) / other: exact for whole numbers whose ratio is."""
+    if other:
+        return (this - other) / other
+    return 0.0 if this == other else math.inf
+
+
+def percentile90(values):
+    """Nearest rank: the smallest value that 90% of the values do not exceed."""
+    s = sorted(values)
+    return s[(9 * len(s) + 9) // 10 - 1]
+
+
+class Spread:
+    """The points of RESULTS (this run) and OTHER, matched by label and key."""
+
+    def __init__(self, runs, others, baseline):
+        self.labels, self.keys = order(runs + others, baseline)
+        self.mine, self.theirs = points(runs), points(others)
+        self.names = {r.key: (r.workload, r.pages) for r in runs + others}
+        self.compared = sorted(
+            ((p, self.mine[p], self.theirs[p], rel_diff(self.mine[p], self.theirs[p]))
+             for p in self.mine if p in self.theirs), key=lambda c: self.rank(c[0]))
+        self.only = {"this run": sorted((p for p in self.mine if p not in self.theirs),
+                                        key=self.rank),
+                     "other run": sorted((p for p in self.theirs if p not in self.mine),
+                                         key=self.rank)}
+        self.env = {}  # label -> [(key, this run's values, other run's)]
+        for label in self.labels:
+            a = [r for r in runs if r.label == label]
+            b = [r for r in others if r.label == label]
+            for k in ENV_KEYS if a and b else ():
+                va = ", ".join(sorted({r.env[k] for r in a}))
+                vb = ", ".join(sorted({r.env[k] for r in b}))
+                if va != vb:
+                    self.env.setdefault(label, []).append((k, va, vb))
+
+    def rank(self, p):
+        label, key, tasks, quantity, mode = p
+        return (self.labels.index(label), self.keys.index(key), tasks,
+                QUANTITIES.index(quantity), MODES.index(mode) if mode else -1)
+
+    def summary(self):
+        """[(label, quantity, [|diff|], only in this run, only in other)], then 'all'."""
+        rows = []
+        for label in self.labels + ["all"]:
+            for q in QUANTITIES:
+                def mine(p):
+                    return p[3] == q and label in ("all", p[0])
+                diffs = [abs(c[3]) for c in self.compared if mine(c[0])]
+                only = [sum(map(mine, self.only[side])) for side in self.only]
+                if diffs or any(only):
+                    rows.append((label, q, diffs, *only))
+        return rows
+
+    def missing(self):
+        """Points of one run only, grouped: a whole label, workload or task count
+        when the other run has nothing of it, else one line per point."""
+        out = []
+        for side, other in (("this run", self.theirs), ("other run", self.mine)):
+            done = set()
+            for p in self.only[side]:
+                for depth in (1, 2, 3, 5):
+                    prefix = p[:depth]
+                    if depth == 5 or not any(q[:depth] == prefix for q in other):
+                        break
+                if prefix in done:
+                    continue
+                done.add(prefix)
+                n = sum(q[:depth] == prefix for q in self.only[side])
+                out.append(f"- only in {side}: {self.where(prefix)}"
+                           + (f" ({n} points)" if depth < 5 else ""))
+        return out
+
+    def where(self, prefix):
+        text = f"`{prefix[0]}`"
+        if len(prefix) > 1:
+            text += " " + prefix[1]
+        if len(prefix) > 2:
+            text += f", {prefix[2]} task" + "s" * (prefix[2] != 1)
+        if len(prefix) > 3:
+            text += f", {prefix[3]}" + (f" {prefix[4]}" if prefix[4] else "")
+        return text
+
+
+def pct_abs(v):
+    return fmt(100 * v, ".1f") + "%"
+
+
+def spread_section(sp, results, other):
+    this, that = (os.path.basename(os.path.abspath(d)) for d in (results, other))
+    out = ["", "## Run-to-run spread", "",
+           f"This run: `{this}`; other run: `{that}` ({other}). Every point (label, "
+           "workload and page kind, mode, task count) that both runs have is compared "
+           "by the relative difference (this − other) / other of its mean ops/s, and of "
+           "its threads/processes and busy/idle ratios; labels are matched by folder "
+           "name. Of |difference|: median, 90th percentile (nearest rank: the smallest "
+           "value that 90% of the points do not exceed) and max. Each point is a row "
+           f"of {SPREAD_CSV}.", ""]
+    rows = []
+    for label, q, diffs, only_this, only_other in sp.summary():
+        stats_ = [pct_abs(f(diffs)) if diffs else "—"
+                  for f in (statistics.median, percentile90, max)]
+        rows.append([label, q, len(diffs), *stats_, only_this, only_other])
+    out += table(["label", "quantity", "points", "median", "p90", "max",
+                  "only in this run", "only in other run"], rows)
+    fuw = sorted({(l, t) for (l, k, t, q, _m) in list(sp.mine) + list(sp.theirs)
+                  if k == FUW_4K and q == "busy/idle"},
+                 key=lambda lt: (sp.labels.index(lt[0]), lt[1]))
+    if fuw:
+        rows = []
+        for label, tasks in fuw:
+            p = (label, FUW_4K, tasks, "busy/idle", "")
+            a, b = sp.mine.get(p), sp.theirs.get(p)
+            rows.append([label, tasks, fmt(a, ".2f"), fmt(b, ".2f"),
+                         fmt(100 * rel_diff(a, b), "+.1f") + "%"
+                         if a is not None and b is not None else "—"])
+        out += ["", "## Run-to-run spread: fault_under_writer, 4k pages, busy/idle", ""]
+        out += table(["label", "tasks", "this run", "other run", "difference"], rows)
+    if sp.env:
+        out += ["", "Recorded environment that differs between the runs (this run / "
+                "other run):", ""]
+        out += [f"- `{label}`: " + "; ".join(f"{k} {a} / {b}" for k, a, b in diffs)
+                for label, diffs in sp.env.items()]
+    missing = sp.missing()
+    n = sum(map(len, sp.only.values()))
+    out += ["", f"Points in one run only: {n}" + ("." if not n else ":")]
+    if missing:
+        out += [""] + missing
+    return out
+
+
+def spread_csv(f, sp):
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["label", "workload", "pages", "quantity", "mode", "tasks", "this",
+                "other", "rel_diff"])
+    for (label, key, tasks, q, mode), a, b, d in sp.compared:
+        workload, pages = sp.names[key]
+        spec = ".2f" if q == "ops/s" else ".4f"
+        w.writerow([label, workload, pages or "", q, mode, tasks, format(a, spec),
+                    format(b, spec), format(d, ".6f")])
+
+
 def nice_step(span, n=5):
     raw = span / n
     mag = 10 ** math.floor(math.log10(raw))
@@ -409,11 +590,15 @@ def svg(runs, labels, keys):
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Compare spfbench JSON reports of several kernels: writes "
-        "report.md (also printed), scaling.svg and summary.csv into RESULTS.")
+        "report.md (also printed), scaling.svg and summary.csv into RESULTS, and "
+        f"{SPREAD_CSV} with --compare.")
     ap.add_argument("results", metavar="RESULTS",
                     help="folder with one subfolder of spfbench JSON per label")
     ap.add_argument("--baseline", default="vanilla-6.1", metavar="LABEL",
                     help="label the others are compared to (default: %(default)s)")
+    ap.add_argument("--compare", metavar="OTHER",
+                    help="another results folder of the same suite: add the run-to-run "
+                    f"spread to report.md and write {SPREAD_CSV}")
     args = ap.parse_args(argv)
     try:
         runs = load(args.results)
@@ -422,17 +607,25 @@ def main(argv=None):
             raise ReportError(f"baseline label '{args.baseline}' not found in "
                               f"{args.results}; labels: {', '.join(labels)} "
                               "(choose one with --baseline)")
-        paths = [os.path.join(args.results, n) for n in OUTPUTS]
+        others = load(args.compare) if args.compare else None
+        names = OUTPUTS + (SPREAD_CSV,) * bool(others)
+        paths = [os.path.join(args.results, n) for n in names]
         there = [p for p in paths if os.path.lexists(p)]
         if there:
             raise ReportError(f"refusing to overwrite {', '.join(there)}")
         md = markdown(args.results, runs, labels, keys, args.baseline)
+        if others:
+            spread = Spread(runs, others, args.baseline)
+            md += "\n".join(spread_section(spread, args.results, args.compare)) + "\n"
         with open(paths[0], "x", encoding="utf-8") as f:
             f.write(md)
         with open(paths[1], "x", encoding="utf-8") as f:
             f.write(svg(runs, labels, keys))
         with open(paths[2], "x", encoding="utf-8", newline="") as f:
             summary_csv(f, runs, labels, keys, args.baseline)
+        if others:
+            with open(paths[3], "x", encoding="utf-8", newline="") as f:
+                spread_csv(f, spread)
     except ReportError as e:
         print(f"bench_report: error: {e}", file=sys.stderr)
         return 1
