@@ -200,7 +200,7 @@ class Report(unittest.TestCase):
 
     def test_one_section_per_workload_in_order(self):
         self.assertEqual(list(self.tables), [
-            "Kernels", "page_fault1, 4k pages", "page_fault2", "page_fault3",
+            "Kernels", "Headline: fault_under_writer, 4k pages", "page_fault1, 4k pages", "page_fault2", "page_fault3",
             "fault_under_writer, 4k pages", "fault_under_writer, thp pages",
             "same_vma, 4k pages", "mmap_churn", "SPF aborts"])
 
@@ -243,6 +243,16 @@ class Report(unittest.TestCase):
                          ["busy/idle"], "0.69")
         self.assertEqual(row(t, tasks=2, mode="threads, writer idle", label="vanilla-6.1")
                          ["busy/idle"], "—")
+
+    def test_headline_is_busy_over_idle_per_label(self):
+        t = self.tables["Headline: fault_under_writer, 4k pages"]
+        # spf-off has no fault_under_writer report, so no column.
+        self.assertEqual(list(t[0]), ["tasks", "measure", "vanilla-6.1", "spf-on"])
+        # The same ratios as the workload table; these reports have no CPU use.
+        self.assertEqual([(r["tasks"], r["measure"]) for r in t],
+                         [("1", "busy/idle"), ("2", "busy/idle")])
+        self.assertEqual((t[1]["vanilla-6.1"], t[0]["spf-on"]), ("0.66", "0.69"))
+        self.assertNotIn("Per faulter CPU-s", self.md)
 
     def test_workload_missing_from_a_label_has_no_rows(self):
         self.assertFalse([r for r in self.tables["page_fault2"] if r["label"] == "spf-off"])
@@ -346,7 +356,8 @@ class CpuUse(unittest.TestCase):
     def test_table_per_label_and_task_count(self):
         md = self.report(self.doc)
         tables = md_tables(md)
-        self.assertEqual(list(tables), ["Kernels", "fault_under_writer, 4k pages",
+        self.assertEqual(list(tables), ["Kernels", "Headline: fault_under_writer, 4k pages",
+                                        "fault_under_writer, 4k pages",
                                         "fault_under_writer, 4k pages: CPU use",
                                         "SPF aborts"])
         t = tables["fault_under_writer, 4k pages: CPU use"]
@@ -371,6 +382,16 @@ class CpuUse(unittest.TestCase):
         self.assertIn("If busy/idle per faulter CPU-s is near 1 while busy/idle of "
                       "ops/s is lower, the faults themselves are not slowed; the "
                       "faulters got less CPU", md)
+
+    def test_headline_has_the_per_cpu_ratio_where_measured(self):
+        t = md_tables(self.report(self.doc))["Headline: fault_under_writer, 4k pages"]
+        self.assertEqual([(r["tasks"], r["measure"]) for r in t], [
+            ("1", "busy/idle"), ("1", "busy/idle per faulter CPU-s"),
+            ("2", "busy/idle"), ("2", "busy/idle per faulter CPU-s")])
+        self.assertEqual(row(t, tasks="2", measure="busy/idle per faulter CPU-s"),
+                         {"tasks": "2", "measure": "busy/idle per faulter CPU-s",
+                          "vanilla-6.1": "—", "spf-cpu": "1.02"})
+        self.assertEqual(row(t, tasks="2", measure="busy/idle")["spf-cpu"], "0.73")
 
     def test_ratio_from_the_modes_when_the_row_lacks_it(self):
         for r in self.doc["results"]:

@@ -9,7 +9,9 @@ spf-on, ...), each with the JSON reports of `spfbench ... -j FILE.json`,
 one per workload and page kind (CSV files beside them are not read).
 Writes into RESULTS, refusing to overwrite any of them:
 
-  report.md    ops/s per label, workload, mode and task count, ratios to
+  report.md    a headline table (busy/idle of fault_under_writer with 4 KiB
+               pages, per label and task count), then ops/s per label,
+               workload, mode and task count, ratios to
                the baseline label, threads/processes and busy/idle ratios,
                the spread of the samples and the SPF abort rates; for
                fault_under_writer also the CPU use of the faulters and the
@@ -47,6 +49,7 @@ WORKLOADS = ("page_fault1", "page_fault2", "page_fault3", "fault_under_writer",
              "same_vma", "mmap_churn")
 PAGES = ("4k", "thp", "default", None)
 MODES = ("processes", "threads", "threads_writer_idle")
+HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
 ENV_KEYS = ("accel", "vcpus", "kernel", "series", "spf_switch")
 DASHES = {"processes": "", "threads": "7 4", "threads_writer_idle": "2 3"}
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -205,6 +208,7 @@ def markdown(results, runs, labels, keys, baseline):
         rows.append([label] + env + [max(r.date for r in mine)])
     out += table(["label", "accel", "vCPUs", "kernel", "series", "SPF switch",
                   "date"], rows)
+    out += headline([by[(l, HEADLINE)] for l in labels if (l, HEADLINE) in by])
     for key in keys:
         present = [by[(l, key)] for l in labels if (l, key) in by]
         out += workload_table(present, by.get((baseline, key)), baseline)
@@ -242,6 +246,38 @@ def workload_table(present, base, baseline):
     return ["", f"## {present[0].workload}{pages}", ""] + table(head, rows)
 
 
+def per_cpu_ratio(run, tasks):
+    """busy/idle of ops per faulter CPU-second: as reported, else from the modes."""
+    v = run.busy_idle_cpu.get(tasks, math.nan)
+    if not math.isnan(v):
+        return v
+    busy = run.rows[tasks].get("threads")
+    idle = run.rows[tasks].get("threads_writer_idle")
+    return ratio(busy["ops_per_cpu_s"], idle["ops_per_cpu_s"]) if busy and idle else math.nan
+
+
+def headline(present):
+    """The figure the series is judged by: 4 KiB faults under a writer, per label."""
+    if not present:
+        return []
+    head = ["tasks", "measure"] + [r.label for r in present]
+    rows, measured = [], False
+    for tasks in sorted({t for r in present for t in r.busy_idle}):
+        rows.append([tasks, "busy/idle"] +
+                    [fmt(r.busy_idle.get(tasks, math.nan), ".2f") for r in present])
+        cpu = [per_cpu_ratio(r, tasks) if tasks in r.rows else math.nan for r in present]
+        if not all(math.isnan(v) for v in cpu):
+            measured = True
+            rows.append([tasks, "busy/idle per faulter CPU-s"] + [fmt(v, ".2f") for v in cpu])
+    text = ("The fault rate of threads faulting 4 KiB pages in their own VMAs while one "
+            "more thread mprotect()s an unrelated populated VMA, over the rate with that "
+            "thread idle.")
+    if measured:
+        text += (" Per faulter CPU-s divides out the CPU time the faulters lost to the "
+                 "writer (see the CPU use table below).")
+    return ["", "## Headline: fault_under_writer, 4k pages", ""] + table(head, rows) + ["", text]
+
+
 def cpu_table(present):
     """fault_under_writer: where the faulters' time went, writer busy and idle."""
     if not any(not math.isnan(s[k]) for r in present for t in r.busy_idle
@@ -259,9 +295,7 @@ def cpu_table(present):
             idle = r.rows[tasks].get("threads_writer_idle")
             if not busy or not idle:
                 continue
-            per_cpu = r.busy_idle_cpu.get(tasks, math.nan)
-            if math.isnan(per_cpu):
-                per_cpu = ratio(busy["ops_per_cpu_s"], idle["ops_per_cpu_s"])
+            per_cpu = per_cpu_ratio(r, tasks)
             rows.append([tasks, r.label, fmt(r.busy_idle[tasks], ".2f"),
                          fmt(idle["faulter_cpu"], ".2f"), fmt(busy["faulter_cpu"], ".2f"),
                          fmt(busy["writer_cpu"], ".2f"), fmt(busy["idle_pct"], ".1f"),
