@@ -200,7 +200,8 @@ class Report(unittest.TestCase):
 
     def test_one_section_per_workload_in_order(self):
         self.assertEqual(list(self.tables), [
-            "Kernels", "Headline: fault_under_writer, 4k pages", "page_fault1, 4k pages", "page_fault2", "page_fault3",
+            "Kernels", "Headline: fault_under_writer, 4k pages", "page_fault1, 4k pages",
+            "page_fault2", "page_fault3",
             "fault_under_writer, 4k pages", "fault_under_writer, thp pages",
             "same_vma, 4k pages", "mmap_churn", "SPF aborts"])
 
