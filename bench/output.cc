@@ -134,6 +134,10 @@ void mode_result(Json &j, const ModeResult &m, const Report &r)
 	j.key("ops_per_cpu_s").num(u.ops_per_cpu_s);
 	j.key("faulter_vcsw_per_s").num(u.vcsw_per_s, "%.1f");
 	j.key("faulter_nvcsw_per_s").num(u.nvcsw_per_s, "%.1f");
+	if (!std::isnan(u.zap_per_s)) {
+		j.key("zap_s_per_s").num(u.zap_per_s, "%.4f");
+		j.key("ops_per_task_s_outside_zap").num(u.ops_outside_zap);
+	}
 
 	j.key("spf_counters");
 	counters(j, m.spf);
@@ -259,6 +263,9 @@ std::string format_json(const Report &r)
 			j.key("busy_idle_ratio_per_cpu_s").num(
 				ratio(busy.cpu.ops_per_cpu_s,
 				      idle.cpu.ops_per_cpu_s), "%.4f");
+			j.key("busy_idle_ratio_outside_zap").num(
+				ratio(busy.cpu.ops_outside_zap,
+				      idle.cpu.ops_outside_zap), "%.4f");
 		}
 		j.close();
 	}

@@ -111,6 +111,7 @@ struct Probes {
 	std::vector<std::string> status;
 	bool writer = false;		// writer_clock is valid
 	clockid_t writer_clock = 0;
+	bool zap = false;		// the tasks time MADV_DONTNEED
 };
 
 // Seconds on a CPU clock; NaN if it cannot be read.
@@ -172,6 +173,11 @@ Reading read_tasks(const Run &run, const Probes &p)
 	}
 	if (p.writer)
 		r.writer_cpu = clock_s(p.writer_clock);
+	if (p.zap) {
+		r.zap = 0;
+		for (unsigned i = 0; i < run.tasks; i++)
+			r.zap += run.slots[i].zap_ns.load(std::memory_order_relaxed) / 1e9;
+	}
 	return r;
 }
 
@@ -328,6 +334,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 		res.pinned = res.pinned && run.slots[i].pinned.load();
 
 	Probes probes = make_probes(run, threads, writer_thread);
+	probes.zap = workload_probes(opt.workload);
 
 	run.ctl->go.store(1, std::memory_order_release);
 	sleep_until(run, now() + opt.warmup_s);
@@ -377,7 +384,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	res.stats = summarize(res.samples);
 	res.idle_pct = idle_percent(cpu0, cpu1);
 	res.spf = counter_deltas(vm0, vm1, "spf_");
-	res.cpu = cpu_use(reads);
+	res.cpu = cpu_use(reads, tasks);
 	if (writer != Writer::None)
 		res.writer_per_s = (writer1 - writer0) / (t - t0);
 

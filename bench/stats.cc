@@ -34,7 +34,7 @@ double ratio(double a, double b)
 	return std::isnan(a) || std::isnan(b) || b <= 0 ? NAN : a / b;
 }
 
-CpuUse cpu_use(const std::vector<Reading> &r)
+CpuUse cpu_use(const std::vector<Reading> &r, unsigned tasks)
 {
 	CpuUse u;
 
@@ -60,5 +60,11 @@ CpuUse cpu_use(const std::vector<Reading> &r)
 	u.ops_per_cpu_s = ratio(delta(&Reading::ops), cpu);
 	u.vcsw_per_s = ratio(delta(&Reading::vcsw), wall);
 	u.nvcsw_per_s = ratio(delta(&Reading::nvcsw), wall);
+
+	// The tasks' wall time less what they spent in MADV_DONTNEED: the
+	// rate over it is the fault loop's own, whatever the zap waited for.
+	double zap = delta(&Reading::zap);
+	u.zap_per_s = ratio(zap, wall);
+	u.ops_outside_zap = ratio(delta(&Reading::ops), tasks * wall - zap);
 	return u;
 }

@@ -25,6 +25,7 @@ struct Reading {
 	double vcsw = NAN;	// their voluntary context switches
 	double nvcsw = NAN;	// their involuntary ones
 	double writer_cpu = NAN; // CPU-seconds used by the writer thread
+	double zap = NAN;	// seconds all tasks spent in MADV_DONTNEED
 };
 
 // Where the faulting tasks' time went over a sampling window. Rates are
@@ -36,12 +37,15 @@ struct CpuUse {
 	double ops_per_cpu_s = NAN;	// ops per faulter CPU-second
 	double vcsw_per_s = NAN;	// faulters' voluntary switches per second
 	double nvcsw_per_s = NAN;	// and involuntary ones
+	double zap_per_s = NAN;		// seconds in MADV_DONTNEED per second
+	double ops_outside_zap = NAN;	// ops per task-second outside it
 };
 
 // From the readings at the sample boundaries of a window, its start
-// first. A quantity is NaN in the result if it is NaN in any reading it
-// needs; with fewer than two readings everything is NaN.
-CpuUse cpu_use(const std::vector<Reading> &r);
+// first, of that many tasks. A quantity is NaN in the result if it is
+// NaN in any reading it needs; with fewer than two readings everything
+// is NaN.
+CpuUse cpu_use(const std::vector<Reading> &r, unsigned tasks);
 
 // a / b, or NaN if either is NaN or b is not positive.
 double ratio(double a, double b);

@@ -17,6 +17,10 @@ struct alignas(128) Slot {
 	std::atomic<uint64_t> ops;		// written by its task only
 	std::atomic<uint64_t> region;		// probed mapping, 0: none
 	std::atomic<uint64_t> region_len;
+	// Nanoseconds spent in madvise(MADV_DONTNEED) by the refaulting
+	// workloads, counted when each call returns; written by its task
+	// only.
+	std::atomic<uint64_t> zap_ns;
 	std::atomic<int> pinned;
 	std::atomic<int> tid;			// the task's thread id
 };

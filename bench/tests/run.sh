@@ -123,7 +123,10 @@ if $have_python; then
 			0 < b["writer_cpu"] <= 1.05 and 0 <= i["writer_cpu"] < 0.2 and
 			b["ops_per_cpu_s"] > 0 and i["ops_per_cpu_s"] > 0 and
 			b["faulter_vcsw_per_s"] >= 0 and b["faulter_nvcsw_per_s"] >= 0 and
-			r["busy_idle_ratio_per_cpu_s"] > 0)(
+			r["busy_idle_ratio_per_cpu_s"] > 0 and
+			0 < i["zap_s_per_s"] < 1 and 0 < b["zap_s_per_s"] < 1 and
+			b["ops_per_task_s_outside_zap"] > b["mean"] and
+			r["busy_idle_ratio_outside_zap"] > 0)(
 			j["results"][0], j["results"][0]["threads"],
 			j["results"][0]["threads_writer_idle"])'
 	result smoke_fault_under_writer_cpu_json $?

@@ -213,6 +213,7 @@ void stats_tests()
 		double t[] = { 10, 10.5, 11.5 }, ops[] = { 1000, 1600, 2800 };
 		double cpu[] = { 4, 4.5, 5.5 }, writer[] = { 1, 1.25, 1.75 };
 		double vcsw[] = { 7, 7, 10 }, nvcsw[] = { 100, 150, 250 };
+		double zap[] = { 2, 2.1, 2.6 };
 		for (int i = 0; i < 3; i++) {
 			r[i].t = t[i];
 			r[i].ops = ops[i];
@@ -220,23 +221,27 @@ void stats_tests()
 			r[i].writer_cpu = writer[i];
 			r[i].vcsw = vcsw[i];
 			r[i].nvcsw = nvcsw[i];
+			r[i].zap = zap[i];
 		}
 		return r;
 	};
 	add("stats_cpu_use_known_values", [=] {
-		CpuUse u = cpu_use(window());
+		CpuUse u = cpu_use(window(), 2);
 		CHECK(u.samples.size() == 2);
 		CHECK(near(u.samples[0], 1) && near(u.samples[1], 1));
 		CHECK(near(u.faulter, 1.5 / 1.5));
 		CHECK(near(u.writer, 0.75 / 1.5));
 		CHECK(near(u.ops_per_cpu_s, 1800 / 1.5));
 		CHECK(near(u.vcsw_per_s, 2) && near(u.nvcsw_per_s, 100));
+		// 2 tasks for 1.5 s, 0.6 s of it in MADV_DONTNEED.
+		CHECK(near(u.zap_per_s, 0.6 / 1.5));
+		CHECK(near(u.ops_outside_zap, 1800 / (3 - 0.6)));
 	});
 	add("stats_cpu_use_uneven_samples", [=] {
 		std::vector<Reading> r = window();
 		r[1].cpu = 5;	// 1 CPU-s in the first half second, none after
 		r[2].cpu = 5;
-		CpuUse u = cpu_use(r);
+		CpuUse u = cpu_use(r, 2);
 		CHECK(near(u.samples[0], 2) && near(u.samples[1], 0));
 		CHECK(near(u.faulter, 1 / 1.5));	// whole window, not a mean
 		CHECK(near(u.ops_per_cpu_s, 1800));
@@ -247,26 +252,36 @@ void stats_tests()
 		r[2].nvcsw = NAN;	// a status file vanished
 		for (Reading &x : r)
 			x.writer_cpu = NAN;	// no writer
-		CpuUse u = cpu_use(r);
+		r[0].zap = NAN;		// a workload that does not zap
+		CpuUse u = cpu_use(r, 2);
 		CHECK(u.samples.size() == 2);
 		CHECK(std::isnan(u.samples[0]) && std::isnan(u.samples[1]));
 		CHECK(std::isnan(u.faulter) && std::isnan(u.ops_per_cpu_s));
 		CHECK(std::isnan(u.writer) && std::isnan(u.nvcsw_per_s));
 		CHECK(near(u.vcsw_per_s, 2));
+		CHECK(std::isnan(u.zap_per_s) && std::isnan(u.ops_outside_zap));
 	});
 	add("stats_cpu_use_no_cpu_time", [=] {
 		std::vector<Reading> r = window();
 		for (Reading &x : r)
 			x.cpu = 4;	// tasks that never ran
-		CpuUse u = cpu_use(r);
+		CpuUse u = cpu_use(r, 2);
 		CHECK(near(u.faulter, 0) && std::isnan(u.ops_per_cpu_s));
 	});
 	add("stats_cpu_use_too_few_readings", [=] {
-		CHECK(cpu_use({}).samples.empty());
-		CpuUse u = cpu_use({ window()[0] });
+		CHECK(cpu_use({}, 2).samples.empty());
+		CpuUse u = cpu_use({ window()[0] }, 2);
 		CHECK(u.samples.empty() && std::isnan(u.faulter));
 		CHECK(std::isnan(u.writer) && std::isnan(u.ops_per_cpu_s));
 		CHECK(std::isnan(u.vcsw_per_s) && std::isnan(u.nvcsw_per_s));
+		CHECK(std::isnan(u.zap_per_s) && std::isnan(u.ops_outside_zap));
+	});
+	add("stats_cpu_use_zap_whole_window", [=] {
+		std::vector<Reading> r = window();
+		r[2].zap = r[0].zap + 3;	// both tasks zapped throughout
+		CpuUse u = cpu_use(r, 2);
+		CHECK(near(u.zap_per_s, 2) && std::isnan(u.ops_outside_zap));
+		CHECK(std::isnan(cpu_use(window(), 0).ops_outside_zap));
 	});
 }
 
@@ -416,6 +431,7 @@ void output_tests()
 		CHECK(has(j, "\"ops_per_cpu_s\": null"));
 		CHECK(j.find("busy_idle_ratio") == std::string::npos);
 		CHECK(j.find("writer") == std::string::npos);
+		CHECK(j.find("zap") == std::string::npos);	// not timed
 	});
 	add("json_writer_ratio", [] {
 		Report r = sample_report();
@@ -430,6 +446,10 @@ void output_tests()
 			row.threads.writer_per_s = 12.5;
 			row.threads.cpu.writer = 0.6666;
 			row.threads.cpu.ops_per_cpu_s = 950;
+			row.threads_writer_idle.cpu.zap_per_s = 0.01;
+			row.threads_writer_idle.cpu.ops_outside_zap = 2000;
+			row.threads.cpu.zap_per_s = 0.1234;
+			row.threads.cpu.ops_outside_zap = 1800;
 		}
 		r.rows[1].threads_writer_idle = mode({ 0 }, 10);
 		r.rows[1].threads_writer_idle.writer_per_s = 0;
@@ -445,6 +465,9 @@ void output_tests()
 		CHECK(has(j, "\"writer_cpu\": null"));	// row 2, idle
 		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": 0.9500"));
 		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": null"));
+		CHECK(has(j, "\"zap_s_per_s\": 0.1234"));
+		CHECK(has(j, "\"ops_per_task_s_outside_zap\": 1800.00"));
+		CHECK(has(j, "\"busy_idle_ratio_outside_zap\": 0.9000"));
 		CHECK(j.find("\"processes\": {") == std::string::npos);
 	});
 	add("json_empty_counters", [] {
