@@ -28,6 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "bench-fixtures", "host")
 # fault_under_writer by a spfbench that records CPU use.
 CPU_FIXTURE = os.path.join(HERE, "bench-fixtures", "host-cpu", "fuw-4k.json")
+# fault_under_writer by a spfbench that times MADV_DONTNEED.
+ZAP_FIXTURE = os.path.join(HERE, "bench-fixtures", "host-zap", "fuw-4k.json")
 # Two synthetic runs of known run-to-run differences (bench-fixtures/README.md).
 SPREAD_THIS = os.path.join(HERE, "bench-fixtures", "spread", "this")
 SPREAD_OTHER = os.path.join(HERE, "bench-fixtures", "spread", "other")
@@ -96,8 +98,8 @@ def md_tables(text):
     """{section heading: [row dict]} for every table of a report.md."""
     tables, section, head = {}, None, None
     for line in text.splitlines():
-        if line.startswith("## "):
-            section, head = line[3:], None
+        if line.startswith(("## ", "### ")):
+            section, head = line.lstrip("#").strip(), None
         elif line.startswith("|") and section:
             cells = [c.strip() for c in line.strip("|").split("|")]
             if head is None:
@@ -430,6 +432,152 @@ class CpuUse(unittest.TestCase):
                    and r["mode"] == "threads")
         self.assertEqual((old["faulter_cpu"], old["writer_cpu"], old["ops_per_cpu_s"]),
                          ("", "", ""))
+
+
+class Rounds(unittest.TestCase):
+    """rounds/: the headline over repeated runs, with intervals and paired differences."""
+
+    # busy/idle per label and round. spf-on - pervma-6.12: 0.10, 0.08, 0.12,
+    # mean 0.10, sd 0.02, 95% half-width 4.303 * 0.02 / sqrt(3) = 0.0497;
+    # spf-on - vanilla-6.1: -0.05, +0.07, -0.02: the interval holds 0.
+    # vanilla-6.1: mean 0.92, sd 0.0608, half-width 0.151.
+    RATIOS = {"spf-on": (0.90, 0.92, 0.94), "pervma-6.12": (0.80, 0.84, 0.82),
+              "vanilla-6.1": (0.95, 0.85, 0.96)}
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        self.dir = os.path.join(self.tmp, "r")
+        with open(ZAP_FIXTURE, encoding="utf-8") as f:
+            self.doc = json.load(f)
+        for label in self.RATIOS:
+            write_json(os.path.join(self.dir, label, "fuw-4k.json"), self.doc)
+        for label, ratios in self.RATIOS.items():
+            for n, v in enumerate(ratios, 1):
+                self.put(n, label, v)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def put(self, n, label, busy_idle, zap=0.99):
+        doc = json.loads(json.dumps(self.doc))
+        doc["results"][0].update(busy_idle_ratio=busy_idle,
+                                 busy_idle_ratio_outside_zap=zap)
+        write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, "fuw-4k.json"),
+                   doc)
+
+    def report(self, *args):
+        for name in br.OUTPUTS:  # a report per call
+            if os.path.exists(os.path.join(self.dir, name)):
+                os.remove(os.path.join(self.dir, name))
+        res = run(self.dir, *args)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        return md_tables(res.stdout), res.stdout
+
+    def test_means_with_intervals_per_label(self):
+        tables, md = self.report()
+        t = tables["Headline over 3 rounds"]
+        self.assertEqual(row(t, tasks=1, measure="busy/idle"), {
+            "tasks": "1", "measure": "busy/idle", "vanilla-6.1": "0.92 ± 0.15",
+            "pervma-6.12": "0.82 ± 0.05", "spf-on": "0.92 ± 0.05"})
+        # Equal values: a zero-width interval.
+        self.assertEqual(row(t, tasks=1, measure=br.ZAP_MEASURE)["spf-on"], "0.99 ± 0.00")
+        self.assertIn("sampling 1 s per task count", md)
+
+    def test_paired_differences_and_verdicts(self):
+        t = self.report()[0]["spf-on against each kernel, paired by round"]
+        self.assertEqual(row(t, tasks=1, measure="busy/idle", against="pervma-6.12"), {
+            "tasks": "1", "measure": "busy/idle", "against": "pervma-6.12",
+            "spf-on − it": "+0.10", "95% interval": "+0.05 … +0.15", "rounds": "3",
+            "spf-on is": "above"})
+        van = row(t, tasks=1, measure="busy/idle", against="vanilla-6.1")
+        self.assertEqual((van["spf-on − it"], van["spf-on is"]),
+                         ("+0.00", "level: the interval holds 0"))
+        # The other way round, pervma-6.12 is below spf-on.
+        t = self.report("--subject", "pervma-6.12")[0][
+            "pervma-6.12 against each kernel, paired by round"]
+        self.assertEqual(row(t, tasks=1, measure="busy/idle", against="spf-on")
+                         ["pervma-6.12 is"], "below")
+
+    def test_per_round_values(self):
+        t = self.report()[0]["busy/idle per round"]
+        self.assertEqual(row(t, tasks=1, label="pervma-6.12"), {
+            "tasks": "1", "label": "pervma-6.12", "r1": "0.80", "r2": "0.84", "r3": "0.82"})
+
+    def test_a_label_missing_from_a_round(self):
+        shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR, "r2", "pervma-6.12"))
+        tables = self.report()[0]
+        self.assertEqual(row(tables["Headline over 3 rounds"], tasks=1, measure="busy/idle")
+                         ["pervma-6.12"], "0.81 ± 0.13 (n=2)")
+        self.assertEqual(row(tables["spf-on against each kernel, paired by round"], tasks=1,
+                             measure="busy/idle", against="pervma-6.12")["rounds"], "2")
+        self.assertEqual(row(tables["busy/idle per round"], tasks=1,
+                             label="pervma-6.12")["r2"], "—")
+
+    def test_one_round_has_no_interval(self):
+        for n in (2, 3):
+            shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}"))
+        tables = self.report()[0]
+        self.assertEqual(row(tables["Headline over 1 rounds"], tasks=1, measure="busy/idle")
+                         ["spf-on"], "0.90")
+        r = row(tables["spf-on against each kernel, paired by round"], tasks=1,
+                measure="busy/idle", against="pervma-6.12")
+        self.assertEqual((r["95% interval"], r["spf-on is"]), ("—", "one round: no interval"))
+
+    def test_rounds_are_ordered_by_number(self):
+        for n in range(4, 11):
+            self.put(n, "spf-on", 0.5)
+        t = self.report()[0]["busy/idle per round"]
+        self.assertEqual(list(t[0])[2:], [f"r{n}" for n in range(1, 11)])
+
+    def test_no_paired_table_without_the_subject(self):
+        tables = self.report("--subject", "spf-nowhere")[0]
+        self.assertIn("Headline over 3 rounds", tables)
+        self.assertFalse([k for k in tables if "paired by round" in k])
+
+    def test_no_rounds_no_section(self):
+        shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR))
+        self.assertNotIn("Headline over", self.report()[1])
+
+    def test_headline_has_the_ratio_outside_madvise(self):
+        t = self.report()[0]["Headline: fault_under_writer, 4k pages"]
+        # Straight from the fixture: busy_idle_ratio_outside_zap 0.9977.
+        self.assertEqual(row(t, tasks=1, measure=br.ZAP_MEASURE)["spf-on"], "1.00")
+        self.assertEqual(row(t, tasks=1, measure="busy/idle")["spf-on"], "1.00")
+
+    def test_empty_rounds_folder_is_an_error(self):
+        for n in (1, 2, 3):
+            shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}"))
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("no round folder (r1, r2, ...)", res.stderr)
+
+    def test_round_without_the_headline_workload_is_an_error(self):
+        r2 = os.path.join(self.dir, br.ROUNDS_DIR, "r2")
+        shutil.rmtree(r2)
+        write_json(os.path.join(r2, "spf-on", "pf1-4k.json"), fixture("pf1-4k.json"))
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn(f"{r2}: no fault_under_writer 4k report", res.stderr)
+
+
+class Intervals(unittest.TestCase):
+    """mean_ci and the t quantiles it uses."""
+
+    def test_known_interval(self):
+        mean, half, n = br.mean_ci([1.0, 2.0, 3.0])
+        # sd 1, t(2) = 4.303: 4.303 / sqrt(3)
+        self.assertEqual((mean, n), (2.0, 3))
+        self.assertAlmostEqual(half, 4.303 / math.sqrt(3))
+
+    def test_nan_is_left_out_and_one_value_has_no_width(self):
+        mean, half, n = br.mean_ci([math.nan, 0.5])
+        self.assertEqual((mean, n), (0.5, 1))
+        self.assertTrue(math.isnan(half))
+        self.assertEqual(br.mean_ci([])[2], 0)
+
+    def test_t_quantiles(self):
+        self.assertEqual((br.t975(1), br.t975(2), br.t975(30), br.t975(31)),
+                         (12.706, 4.303, 2.042, 1.960))
 
 
 class RunToRunSpread(unittest.TestCase):

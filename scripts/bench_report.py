@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Compare spfbench runs of several kernels: a table, a plot and a CSV.
 
-Usage: bench_report.py RESULTS [--baseline LABEL] [--compare OTHER]
+Usage: bench_report.py RESULTS [--baseline LABEL] [--subject LABEL] [--compare OTHER]
 
 RESULTS holds one folder per kernel run, named by its label (vanilla-6.1,
 spf-on, ...), each with the JSON reports of `spfbench ... -j FILE.json`,
@@ -19,6 +19,22 @@ Writes into RESULTS, refusing to overwrite any of them:
   scaling.svg  ops/s against tasks, one panel per workload
   summary.csv  one row per label, workload, mode and task count, with
                faulter_cpu, writer_cpu and ops_per_cpu_s where measured
+
+If RESULTS has a rounds/ folder (run-bench.sh's repeated headline runs:
+rounds/r1/<label>/, rounds/r2/<label>/, ..., each label folder with a
+fault_under_writer 4k report), report.md adds after the headline the
+mean over the rounds of each headline ratio with its 95% confidence
+interval (Student's t), and the difference SUBJECT - label per other
+label with its 95% interval, paired by round (--subject, default
+spf-on): above, below, or level where the interval holds 0.
+
+If RESULTS has a rounds/ folder (run-bench.sh's repeated headline runs:
+rounds/r1/<label>/, rounds/r2/<label>/, ..., each label folder with a
+fault_under_writer 4k report), report.md adds after the headline the
+mean over the rounds of each headline ratio with its 95% confidence
+interval (Student's t), and the difference SUBJECT - label per other
+label with its 95% interval, paired by round (--subject, default
+spf-on): above, below, or level where the interval holds 0.
 
 With --compare OTHER, a second results folder of the same suite (another
 run), report.md ends with the run-to-run spread: per label, the median,
@@ -39,6 +55,7 @@ import datetime
 import json
 import math
 import os
+import re
 import statistics
 import sys
 from xml.sax.saxutils import escape, quoteattr
@@ -50,6 +67,12 @@ WORKLOADS = ("page_fault1", "page_fault2", "page_fault3", "fault_under_writer",
 PAGES = ("4k", "thp", "default", None)
 MODES = ("processes", "threads", "threads_writer_idle")
 HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
+ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
+# Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
+# above 30 the normal quantile.
+T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 ENV_KEYS = ("accel", "vcpus", "kernel", "series", "spf_switch")
 DASHES = {"processes": "", "threads": "7 4", "threads_writer_idle": "2 3"}
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -77,6 +100,8 @@ class Run:
         self.rows = {}        # tasks -> {mode: stats}
         self.busy_idle = {}   # tasks -> reported busy/idle ratio
         self.busy_idle_cpu = {}  # tasks -> busy/idle of ops per faulter CPU-s
+        self.busy_idle_zap = {}  # tasks -> busy/idle outside MADV_DONTNEED
+        self.busy_idle_zap = {}  # tasks -> busy/idle outside MADV_DONTNEED
         applied = True
         for r in doc["results"]:
             modes = {m: stats(r[m]) for m in MODES if m in r}
@@ -88,6 +113,11 @@ class Run:
                 self.busy_idle[int(r["tasks"])] = number(r["busy_idle_ratio"])
                 self.busy_idle_cpu[int(r["tasks"])] = number(
                     r.get("busy_idle_ratio_per_cpu_s"))
+                self.busy_idle_zap[int(r["tasks"])] = number(
+                    r.get("busy_idle_ratio_outside_zap"))
+                self.busy_idle_zap[int(r["tasks"])] = number(
+                    r.get("busy_idle_ratio_outside_zap"))
+        self.duration = doc.get("duration_s")
         self.pages = doc["page_size"] if applied else None
         self.key = self.workload + (f" {self.pages}" if self.pages else "")
 
@@ -194,7 +224,7 @@ def table(header, rows):
                     for row in rows]
 
 
-def markdown(results, runs, labels, keys, baseline):
+def markdown(results, runs, labels, keys, baseline, rounds=(), subject="spf-on"):
     by = {(r.label, r.key): r for r in runs}
     out = [f"# spfbench: {os.path.basename(os.path.abspath(results))}", "",
            "Page fault throughput measured by spfbench, per kernel run (label). "
@@ -209,6 +239,8 @@ def markdown(results, runs, labels, keys, baseline):
     out += table(["label", "accel", "vCPUs", "kernel", "series", "SPF switch",
                   "date"], rows)
     out += headline([by[(l, HEADLINE)] for l in labels if (l, HEADLINE) in by])
+    if rounds:
+        out += rounds_section(rounds, labels, subject)
     for key in keys:
         present = [by[(l, key)] for l in labels if (l, key) in by]
         out += workload_table(present, by.get((baseline, key)), baseline)
@@ -269,13 +301,127 @@ def headline(present):
         if not all(math.isnan(v) for v in cpu):
             measured = True
             rows.append([tasks, "busy/idle per faulter CPU-s"] + [fmt(v, ".2f") for v in cpu])
+        zap = [r.busy_idle_zap.get(tasks, math.nan) for r in present]
+        if not all(math.isnan(v) for v in zap):
+            rows.append([tasks, ZAP_MEASURE] + [fmt(v, ".2f") for v in zap])
     text = ("The fault rate of threads faulting 4 KiB pages in their own VMAs while one "
             "more thread mprotect()s an unrelated populated VMA, over the rate with that "
             "thread idle.")
     if measured:
         text += (" Per faulter CPU-s divides out the CPU time the faulters lost to the "
                  "writer (see the CPU use table below).")
+    if any(not math.isnan(v) for r in present for v in r.busy_idle_zap.values()):
+        text += " " + ZAP_TEXT
     return ["", "## Headline: fault_under_writer, 4k pages", ""] + table(head, rows) + ["", text]
+
+
+ZAP_MEASURE = "busy/idle outside MADV_DONTNEED"
+ZAP_TEXT = ("Outside MADV_DONTNEED takes out the time the faulters spent in the "
+            "madvise() that empties their VMA between passes: it takes mmap_lock "
+            "for read on every kernel here, so it waits for the writer even where "
+            "the faults do not.")
+# The headline ratios of one run at a task count, NaN where not measured.
+MEASURES = (("busy/idle", lambda r, t: r.busy_idle.get(t, math.nan)),
+            ("busy/idle per faulter CPU-s",
+             lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
+            (ZAP_MEASURE, lambda r, t: r.busy_idle_zap.get(t, math.nan)))
+
+
+def t975(df):
+    return T975[df - 1] if df <= len(T975) else 1.960
+
+
+def mean_ci(values):
+    """(mean, 95% half-width, n) of the finite values; half-width NaN for n < 2."""
+    v = [x for x in values if not math.isnan(x)]
+    if not v:
+        return math.nan, math.nan, 0
+    if len(v) < 2:
+        return v[0], math.nan, 1
+    return (statistics.fmean(v), t975(len(v) - 1) * statistics.stdev(v) / math.sqrt(len(v)),
+            len(v))
+
+
+def load_rounds(results):
+    """[(name, {label: Run})] of RESULTS/rounds/r<N>/, by N; [] if no rounds/."""
+    top = os.path.join(results, ROUNDS_DIR)
+    if not os.path.isdir(top):
+        return []
+    names = sorted((n for n in os.listdir(top)
+                    if re.fullmatch(r"r[0-9]+", n) and os.path.isdir(os.path.join(top, n))),
+                   key=lambda n: int(n[1:]))
+    if not names:
+        raise ReportError(f"{top}: no round folder (r1, r2, ...)")
+    rounds = []
+    for name in names:
+        runs = {r.label: r for r in load(os.path.join(top, name)) if r.key == HEADLINE}
+        if not runs:
+            raise ReportError(f"{os.path.join(top, name)}: no {HEADLINE} report")
+        rounds.append((name, runs))
+    return rounds
+
+
+def rounds_section(rounds, labels, subject):
+    """The headline ratios over the rounds: means, intervals, paired differences."""
+    labels = [l for l in labels if any(l in by for _, by in rounds)] + sorted(
+        {l for _, by in rounds for l in by} - set(labels))
+    tasks_all = sorted({t for _, by in rounds for r in by.values() for t in r.busy_idle})
+    durations = sorted({str(r.duration) for _, by in rounds for r in by.values()})
+
+    def values(label, measure, tasks):
+        return [measure(by[label], tasks) if label in by else math.nan for _, by in rounds]
+
+    def cell(mean, half, n):
+        if n == 0:
+            return "—"
+        text = f"{mean:.2f}" + ("" if math.isnan(half) else f" ± {half:.2f}")
+        return text + ("" if n == len(rounds) else f" (n={n})")
+
+    rows = []
+    for tasks in tasks_all:
+        for name, measure in MEASURES:
+            cells = [mean_ci(values(l, measure, tasks)) for l in labels]
+            if any(n for _, _, n in cells):
+                rows.append([tasks, name] + [cell(*c) for c in cells])
+    out = ["", f"## Headline over {len(rounds)} rounds", ""]
+    out += table(["tasks", "measure"] + labels, rows)
+    out += ["", "Each round boots every kernel once, in an order that rotates from round "
+            "to round, and runs only fault_under_writer with 4 KiB pages, sampling "
+            f"{', '.join(durations)} s per task count with the writer idle and busy. "
+            "Mean over the rounds ± the half-width of its 95% confidence interval "
+            "(Student's t, n − 1 degrees of freedom)."]
+
+    if subject in labels:
+        rows = []
+        for tasks in tasks_all:
+            for name, measure in MEASURES:
+                mine = values(subject, measure, tasks)
+                for other in (l for l in labels if l != subject):
+                    d = [a - b for a, b in zip(mine, values(other, measure, tasks))
+                         if not math.isnan(a) and not math.isnan(b)]
+                    if d:
+                        rows.append([tasks, name, other] + paired(d))
+        out += ["", f"### {subject} against each kernel, paired by round", ""]
+        out += table(["tasks", "measure", "against", f"{subject} − it", "95% interval",
+                      "rounds", f"{subject} is"], rows)
+        out += ["", "The difference of the ratios within each round, averaged over the "
+                "rounds, with its 95% interval: above or below where the interval "
+                "excludes 0."]
+
+    rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0][1], tasks)]
+            for tasks in tasks_all for l in labels]
+    out += ["", "### busy/idle per round", ""]
+    return out + table(["tasks", "label"] + [n for n, _ in rounds], rows)
+
+
+def paired(d):
+    """[mean, interval, n, verdict] of per-round differences d (not empty)."""
+    mean, half, n = mean_ci(d)
+    if n < 2:
+        return [f"{mean:+.2f}", "—", n, "one round: no interval"]
+    lo, hi = mean - half, mean + half
+    verdict = "above" if lo > 0 else "below" if hi < 0 else "level: the interval holds 0"
+    return [f"{mean:+.2f}", f"{lo:+.2f} … {hi:+.2f}", n, verdict]
 
 
 def cpu_table(present):
@@ -630,6 +776,9 @@ def main(argv=None):
                     help="folder with one subfolder of spfbench JSON per label")
     ap.add_argument("--baseline", default="vanilla-6.1", metavar="LABEL",
                     help="label the others are compared to (default: %(default)s)")
+    ap.add_argument("--subject", default="spf-on", metavar="LABEL",
+                    help="with rounds/: the label the others are compared to, "
+                    "round by round (default: %(default)s)")
     ap.add_argument("--compare", metavar="OTHER",
                     help="another results folder of the same suite: add the run-to-run "
                     f"spread to report.md and write {SPREAD_CSV}")
@@ -641,13 +790,15 @@ def main(argv=None):
             raise ReportError(f"baseline label '{args.baseline}' not found in "
                               f"{args.results}; labels: {', '.join(labels)} "
                               "(choose one with --baseline)")
+        rounds = load_rounds(args.results)
         others = load(args.compare) if args.compare else None
         names = OUTPUTS + (SPREAD_CSV,) * bool(others)
         paths = [os.path.join(args.results, n) for n in names]
         there = [p for p in paths if os.path.lexists(p)]
         if there:
             raise ReportError(f"refusing to overwrite {', '.join(there)}")
-        md = markdown(args.results, runs, labels, keys, args.baseline)
+        md = markdown(args.results, runs, labels, keys, args.baseline, rounds,
+                      args.subject)
         if others:
             spread = Spread(runs, others, args.baseline)
             md += "\n".join(spread_section(spread, args.results, args.compare)) + "\n"
