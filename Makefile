@@ -25,8 +25,9 @@ help:
 	@echo "                   test on ARCHES x VARIANTS; ends with 'N passed, N failed'"
 	@echo "make test-harness  only the harness's own tests"
 	@echo "make run           the main job: build vanilla and SPF kernels, boot, benchmark,"
-	@echo "                   table and plot in results/<timestamp>/ (quick, ~20 min; ARCH=...)"
-	@echo "make run-full      the same with longer samples"
+	@echo "                   table and plot in results/<timestamp>/ (quick; ARCH=...), then"
+	@echo "                   ROUNDS=3 rounds of the headline workload with 95% intervals"
+	@echo "make run-full      the same with longer samples (ROUNDS=5)"
 
 deps:
 	@$(S)/deps.sh
@@ -63,7 +64,8 @@ test-harness:
 
 # The main job: build vanilla 6.1 and the series, boot each, run spfbench
 # (speculation on, switched off at boot, vanilla), write results/<ts>/
-# with a table and a plot. run-full: longer samples.
+# with a table and a plot, then ROUNDS rounds of the headline workload
+# alone (rounds/r<N>/). run-full: longer samples, more rounds.
 run:
 	@$(S)/run-bench.sh $(ARCH)
 

@@ -9,8 +9,15 @@
 # printed), scaling.svg and summary.csv from bench_report.py.
 #
 # Quick mode (default) runs each workload for 1..VCPUS tasks with 3 s
-# samples; --full uses 10 s samples and 16 MiB more per task. VCPUS
-# (default 2) and ACCEL (tcg) are passed to boot.sh.
+# samples; --full uses 10 s samples. VCPUS (default 2) and ACCEL (tcg)
+# are passed to boot.sh.
+#
+# Then ROUNDS (default 3 quick, 5 full; 0: none) more rounds of the
+# headline workload alone, fault_under_writer with 4 KiB pages and 10 s
+# samples: each round boots every kernel once, the order rotating from
+# round to round, into rounds/r<N>/<label>/. The report gives the mean
+# of each ratio over the rounds with its 95% interval, and SPF on
+# against each other kernel paired by round.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,35 +30,43 @@ case "${1:-}" in -*) die "usage: run-bench.sh [--full] [ARCH]" ;; esac
 arch=${1:-x86_64}
 check_arch "$arch"
 vcpus=${VCPUS:-2}
+case "$mode" in
+quick) rounds=${ROUNDS:-3} ;;
+full) rounds=${ROUNDS:-5} ;;
+esac
+case "$rounds" in '' | *[!0-9]*) die "ROUNDS must be a number (0: no rounds), not '$rounds'" ;; esac
 case "$vcpus" in '' | *[!0-9]* | 0) die "VCPUS must be a positive number, not '$vcpus'" ;; esac
 accel=${ACCEL:-tcg}
 series=v$(sed -n 's/^SERIES_VERSION=//p' "$TOP/patches/VERSION")
 
 out=$(new_dir "$TOP/results" "$arch-$mode")
-log "bench: $mode run on $arch, $vcpus vCPUs, $accel; results in $out"
+log "bench: $mode run on $arch, $vcpus vCPUs, $accel, $rounds headline rounds; results in $out"
 
 # The suite, as guest plan lines. Each run's JSON and CSV come back over
 # the console as one base64 line each (the guest has no shared folder).
 # The series label comes from the kernel command line (spfbench.series=,
 # set per boot below), so that vanilla and 6.12 runs do not claim it.
+#
+# write_plan FILE WARM DURATION < "NAME SPFBENCH-ARGS" lines
+write_plan() {
+	local name args label run emit
+	echo "# spfbench, ${3} s samples: written by run-bench.sh" >"$1"
+	while read -r name args; do
+		# shellcheck disable=SC2016 # expanded by the guest's shell
+		label='s=$(sed -n "s/.*spfbench[.]series=\([^ ]*\).*/\1/p" /proc/cmdline); '
+		run="${label}spfbench $args -N $vcpus -w $2 -d $3 --accel ${accel^^}"
+		run="$run --series \"\${s:-none}\""
+		run="$run -o /tmp/$name.csv -j /tmp/$name.json"
+		emit="for f in $name.json $name.csv; do echo \"SPF-FILE: \$f \$(base64 -w 0 /tmp/\$f)\"; done"
+		echo "bench/$name 1200 sh -c '$run && $emit'"
+	done >>"$1"
+}
 case "$mode" in
 quick) warm=1 dur=3 ;;
 full) warm=2 dur=10 ;;
 esac
 plan=$out/bench.plan
-{
-	echo "# spfbench suite, $mode mode: written by run-bench.sh"
-	n=0
-	while read -r name args; do
-		n=$((n + 1))
-		# shellcheck disable=SC2016 # expanded by the guest's shell
-		label='s=$(sed -n "s/.*spfbench[.]series=\([^ ]*\).*/\1/p" /proc/cmdline); '
-		run="${label}spfbench $args -N $vcpus -w $warm -d $dur --accel ${accel^^}"
-		run="$run --series \"\${s:-none}\""
-		run="$run -o /tmp/$name.csv -j /tmp/$name.json"
-		emit="for f in $name.json $name.csv; do echo \"SPF-FILE: \$f \$(base64 -w 0 /tmp/\$f)\"; done"
-		echo "bench/$name 1200 sh -c '$run && $emit'"
-	done <<-'EOF'
+write_plan "$plan" "$warm" "$dur" <<-'EOF'
 		page_fault1 -t page_fault1
 		page_fault2 -t page_fault2
 		page_fault3 -t page_fault3
@@ -60,7 +75,8 @@ plan=$out/bench.plan
 		same_vma -t same_vma
 		mmap_churn -t mmap_churn
 	EOF
-} >"$plan"
+rplan=$out/rounds.plan
+echo "fault_under_writer-4k -t fault_under_writer -p 4k" | write_plan "$rplan" 2 10
 
 # The 6.1 tree with the series (applied from patches/ unless the work
 # branch exists already), and the peer's tree.
@@ -76,11 +92,14 @@ vanilla=$("$TOP/scripts/build-kernel.sh" "$arch" normal "$BASE_REF" | tail -n 1)
 spf=$("$TOP/scripts/build-kernel.sh" "$arch" normal | tail -n 1)
 peer=$(PIN=PEER "$TOP/scripts/build-kernel.sh" "$arch" normal | tail -n 1)
 initrd=$(PLAN=$plan GUEST_TAG=bench "$TOP/scripts/build-guest.sh" "$arch" | tail -n 1)
+rinitrd=$initrd
+[ "$rounds" -eq 0 ] ||
+	rinitrd=$(PLAN=$rplan GUEST_TAG=bench-rounds "$TOP/scripts/build-guest.sh" "$arch" | tail -n 1)
 
-# boot_run LABEL KERNEL [APPEND]: one boot, the files it printed saved
-# under $out/LABEL.
+# boot_run DIR LABEL KERNEL [APPEND]: one boot of the initrd in $initrd,
+# the files it printed saved under DIR/LABEL.
 boot_run() {
-	local label=$1 kernel=$2 append=${3:-} dir=$out/$1 name data
+	local label=$2 kernel=$3 append=${4:-} dir=$1/$2 name data
 	log "bench: $label: booting $kernel${append:+ with $append}"
 	mkdir -p "$dir"
 	if ! APPEND="quiet loglevel=1 $append" VCPUS=$vcpus ACCEL=$accel \
@@ -100,10 +119,31 @@ boot_run() {
 	log "bench: $label: $n workloads"
 }
 
-boot_run spf-on "$spf" "spfbench.series=$series"
-boot_run spf-off "$spf" "spfbench.series=$series speculative_page_fault=0"
-boot_run vanilla-6.1 "$vanilla" spfbench.series=none
-boot_run pervma-6.12 "$peer" spfbench.series=none
+# The kernels, one boot each: LABEL KERNEL APPEND.
+kernels=(
+	"spf-on|$spf|spfbench.series=$series"
+	"spf-off|$spf|spfbench.series=$series speculative_page_fault=0"
+	"vanilla-6.1|$vanilla|spfbench.series=none"
+	"pervma-6.12|$peer|spfbench.series=none"
+)
+# boot_kernel DIR INDEX: boot kernels[INDEX] into DIR.
+boot_kernel() {
+	local label kernel append
+	IFS='|' read -r label kernel append <<<"${kernels[$2]}"
+	boot_run "$1" "$label" "$kernel" "$append"
+}
+
+for i in "${!kernels[@]}"; do
+	boot_kernel "$out" "$i"
+done
+
+initrd=$rinitrd
+for ((r = 1; r <= rounds; r++)); do
+	log "bench: headline round $r of $rounds"
+	for ((k = 0; k < ${#kernels[@]}; k++)); do
+		boot_kernel "$out/rounds/r$r" $(((r - 1 + k) % ${#kernels[@]}))
+	done
+done
 
 log "bench: report"
 python3 "$TOP/scripts/bench_report.py" "$out" --baseline vanilla-6.1
