@@ -103,6 +103,9 @@ std::string usage()
 	"  -j FILE          write a JSON report to FILE\n"
 	"  --writer-size MB size of the mprotect()ed VMA of fault_under_writer\n"
 	"                   (default 256)\n"
+	"  --writer-in WHERE fault_under_writer's writer: thread (in the\n"
+	"                   faulters' mm, default) or process (a control: an\n"
+	"                   mm of its own, sharing only the CPUs)\n"
 	"  --accel NAME     accelerator to record (TCG, KVM; default unknown)\n"
 	"  --series VERSION patch series to record (default none)\n"
 	"  -h, --help       show this help\n";
@@ -114,6 +117,7 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 	Options o;
 	bool have_workload = false, have_mode = false;
 	bool have_n = false, have_N = false, have_writer = false;
+	bool have_writer_in = false;
 
 	auto fail = [err](const std::string &msg) {
 		*err = msg;
@@ -136,7 +140,7 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 				has_val = true;
 			}
 			if (flag != "--accel" && flag != "--series" &&
-			    flag != "--writer-size")
+			    flag != "--writer-size" && flag != "--writer-in")
 				return fail("unknown option '" + flag + "'");
 		} else if (arg.size() >= 2 && arg[0] == '-') {
 			flag = arg.substr(0, 2);
@@ -202,6 +206,15 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 			    o.writer_mb == 0)
 				return fail("bad writer size '" + val + "'");
 			have_writer = true;
+		} else if (flag == "--writer-in") {
+			if (val == "thread")
+				o.writer_process = false;
+			else if (val == "process")
+				o.writer_process = true;
+			else
+				return fail("unknown writer place '" + val +
+					    "' (thread or process)");
+			have_writer_in = true;
 		} else if (flag == "-p") {
 			if (val == "4k")
 				o.page = PageMode::Small;
@@ -234,6 +247,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 		o.threads = true;
 	} else if (have_writer) {
 		return fail("--writer-size only applies to fault_under_writer");
+	} else if (have_writer_in) {
+		return fail("--writer-in only applies to fault_under_writer");
 	}
 	if (o.size_mb == 0)
 		o.size_mb = default_size_mb(o.workload);

@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	rep.page_applied = page_mode_applies(opt.workload);
 	rep.size_mb = opt.size_mb;
 	rep.writer_mb = writer ? opt.writer_mb : 0;
+	rep.writer_process = writer && opt.writer_process;
 	rep.warmup_s = opt.warmup_s;
 	rep.duration_s = opt.duration_s;
 	rep.accel = opt.accel;

@@ -232,8 +232,10 @@ std::string format_json(const Report &r)
 	j.close();
 	j.key("page_size").str(r.page_size);
 	j.key("size_mb").integer(r.size_mb);
-	if (writer)
+	if (writer) {
 		j.key("writer_size_mb").integer(r.writer_mb);
+		j.key("writer_in").str(r.writer_process ? "process" : "thread");
+	}
 	j.key("warmup_s").integer(r.warmup_s);
 	j.key("duration_s").integer(r.duration_s);
 	j.key("accel").str(r.accel);

@@ -45,6 +45,7 @@ struct Report {
 	bool page_applied = false;
 	unsigned size_mb = 0;
 	unsigned writer_mb = 0;		// 0: no writer
+	bool writer_process = false;	// the writer had an mm of its own
 	unsigned warmup_s = 0;
 	unsigned duration_s = 0;
 	std::string accel, kernel, series, spf_switch;

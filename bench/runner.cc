@@ -36,6 +36,7 @@ struct Run {
 	Slot *slots = nullptr;
 	unsigned tasks = 0;
 	std::vector<pid_t> pids;	// processes mode
+	pid_t writer_pid = 0;		// --writer-in process, until reaped
 };
 
 [[noreturn]] void fatal(Run &run, const char *what, int err)
@@ -47,6 +48,8 @@ struct Run {
 	for (pid_t pid : run.pids)
 		if (pid > 0)
 			kill(pid, SIGKILL);
+	if (run.writer_pid > 0)
+		kill(run.writer_pid, SIGKILL);
 	fflush(nullptr);
 	_exit(1);	// threads may still run: no exit handlers
 }
@@ -57,10 +60,16 @@ void check_workers(Run &run)
 {
 	if (run.ctl->failed.load())
 		fatal(run, "a task failed", 0);
+
+	int status;
+	if (run.writer_pid > 0 &&
+	    waitpid(run.writer_pid, &status, WNOHANG) == run.writer_pid) {
+		run.writer_pid = 0;
+		fatal(run, "the writer process ended early", 0);
+	}
 	if (run.pids.empty())
 		return;
 
-	int status;
 	pid_t pid = waitpid(-1, &status, WNOHANG);
 	if (pid > 0) {
 		char msg[96];
@@ -146,6 +155,8 @@ Probes make_probes(const Run &run, std::vector<std::thread> &threads,
 	if (writer.joinable())
 		p.writer = !pthread_getcpuclockid(writer.native_handle(),
 						  &p.writer_clock);
+	else if (run.writer_pid > 0)
+		p.writer = !clock_getcpuclockid(run.writer_pid, &p.writer_clock);
 	return p;
 }
 
@@ -275,7 +286,31 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 		if (!shared_vma)
 			fatal(run, "mmap of the shared VMA", errno);
 	}
-	if (writer != Writer::None) {
+	if (writer != Writer::None && opt.writer_process) {
+		// The control: the same writer in an mm of its own, forked
+		// before any task thread exists. It maps and populates its
+		// VMA, says so in its slot, then waits for go like the tasks.
+		fflush(nullptr);
+		pid_t pid = fork();
+		if (pid < 0)
+			fatal(run, "fork of the writer", errno);
+		if (pid == 0) {
+			char *vma = map_anon(writer_len, PageMode::Small, env.hpage);
+			if (!vma) {
+				run.ctl->failed.store(1);
+				_exit(1);
+			}
+			memset(vma, 1, writer_len);
+			run.ctl->writer.region.store(1);
+			writer_main(run.ctl, vma, writer_len, writer == Writer::Busy);
+			_exit(0);
+		}
+		run.writer_pid = pid;
+		while (!run.ctl->writer.region.load()) {
+			check_workers(run);
+			usleep(1000);
+		}
+	} else if (writer != Writer::None) {
 		// Populated with small pages, so that each mprotect() has
 		// every PTE of the range to change.
 		writer_vma = map_anon(writer_len, PageMode::Small, env.hpage);
@@ -314,7 +349,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 			}
 		}
 	}
-	if (writer != Writer::None) {
+	if (writer != Writer::None && !opt.writer_process) {
 		try {
 			writer_thread = std::thread(writer_main, run.ctl, writer_vma,
 						    writer_len, writer == Writer::Busy);
@@ -364,6 +399,14 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 		th.join();
 	if (writer_thread.joinable())
 		writer_thread.join();
+	if (run.writer_pid > 0) {
+		int status;
+		pid_t pid = run.writer_pid;
+		run.writer_pid = 0;
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fatal(run, "the writer process failed", 0);
+	}
 	for (auto &pid : run.pids) {
 		int status;
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||

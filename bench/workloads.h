@@ -35,7 +35,9 @@ struct Control {
 	std::atomic<int> stop;			// parent: leave the loops
 	std::atomic<int> failed;		// a worker hit an error
 	alignas(128) std::atomic<unsigned> ready; // workers set up
-	Slot writer;				// mprotect() calls of the writer
+	Slot writer;				// mprotect() calls of the writer;
+						// region: its VMA is populated
+						// (--writer-in process)
 };
 
 struct WorkerArgs {

@@ -135,6 +135,24 @@ else
 	skip smoke_fault_under_writer_cpu_json "no python3"
 fi
 
+# The control: the writer in a process of its own still runs and is
+# measured, and the report says where it was.
+spf fuwproc -t fault_under_writer -p 4k -n 1 -d 1 -w 0 --writer-size 32 --writer-in process &&
+	csv_check "$dir/fuwproc.csv" 1 '$2 == 0 && $4 > 0'
+result smoke_fault_under_writer_process $?
+if $have_python; then
+	json_check "$dir/fuwproc.json" 'j["writer_in"] == "process" and
+		(lambda b, i: b["writer_mprotect_per_s"] > 0 and 0 < b["writer_cpu"] <= 1.05 and
+			i["writer_mprotect_per_s"] == 0 and 0 <= i["writer_cpu"] < 0.2)(
+			j["results"][0]["threads"], j["results"][0]["threads_writer_idle"])'
+	result smoke_fault_under_writer_process_json $?
+	json_check "$dir/fuw.json" 'j["writer_in"] == "thread"'
+	result smoke_fault_under_writer_thread_json $?
+else
+	skip smoke_fault_under_writer_process_json "no python3"
+	skip smoke_fault_under_writer_thread_json "no python3"
+fi
+
 spf fuwthp -t fault_under_writer -p thp -n 1 -d 1 -w 0 -s 8 --writer-size 32 &&
 	csv_check "$dir/fuwthp.csv" 1 '$4 > 0'
 rc=$?

@@ -81,13 +81,14 @@ void args_tests()
 		CHECK(parse({ "-t", "fault_under_writer", "-m", "threads", "-n", "2",
 			      "-w", "0", "-d", "3", "-s", "8", "-p", "thp",
 			      "-o", "a.csv", "-j", "b.json", "--accel", "TCG",
-			      "--series", "v1", "--writer-size", "64" }, &o) ==
+			      "--series", "v1", "--writer-size", "64",
+			      "--writer-in", "process" }, &o) ==
 		      ParseStatus::Ok);
 		CHECK(o.workload == Workload::FaultUnderWriter);
 		CHECK(o.threads && !o.processes);
 		CHECK(o.tasks_min == 2 && o.tasks_max == 2);
 		CHECK(o.warmup_s == 0 && o.duration_s == 3);
-		CHECK(o.size_mb == 8 && o.writer_mb == 64);
+		CHECK(o.size_mb == 8 && o.writer_mb == 64 && o.writer_process);
 		CHECK(o.page == PageMode::Huge);
 		CHECK(o.csv_path == "a.csv" && o.json_path == "b.json");
 		CHECK(o.accel == "TCG" && o.series == "v1");
@@ -165,6 +166,8 @@ void args_tests()
 		{ "writer_both", { "-t", "fault_under_writer", "-m", "both" } },
 		{ "writer_size_elsewhere", { "-t", "page_fault1", "--writer-size", "64" } },
 		{ "zero_writer_size", { "-t", "fault_under_writer", "--writer-size", "0" } },
+		{ "writer_in_elsewhere", { "-t", "same_vma", "--writer-in", "thread" } },
+		{ "writer_in_unknown", { "-t", "fault_under_writer", "--writer-in", "mm" } },
 		{ "empty_output", { "-t", "page_fault1", "-o", "" } },
 		{ "missing_accel", { "-t", "page_fault1", "--accel" } },
 		{ "empty_series", { "-t", "page_fault1", "--series=" } },
@@ -456,6 +459,7 @@ void output_tests()
 		std::string j = format_json(r);
 		CHECK(json_balanced(j));
 		CHECK(has(j, "\"writer_size_mb\": 256"));
+		CHECK(has(j, "\"writer_in\": \"thread\""));
 		CHECK(has(j, "\"threads_writer_idle\": {"));
 		CHECK(has(j, "\"busy_idle_ratio\": 0.4502"));
 		CHECK(has(j, "\"busy_idle_ratio\": null"));
