@@ -458,12 +458,18 @@ class Rounds(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def put(self, n, label, busy_idle, zap=0.99):
+    def put(self, n, label, busy_idle, zap=0.99, name="fuw-4k.json", **env):
         doc = json.loads(json.dumps(self.doc))
+        doc.update(env)
         doc["results"][0].update(busy_idle_ratio=busy_idle,
                                  busy_idle_ratio_outside_zap=zap)
-        write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, "fuw-4k.json"),
-                   doc)
+        write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, name), doc)
+
+    def put_control(self, ratios):
+        """The control runs, the writer in its own process: {label: per round}."""
+        for label, values in ratios.items():
+            for n, v in enumerate(values, 1):
+                self.put(n, label, v, name="fuw-4k-wproc.json", writer_in="process")
 
     def report(self, *args):
         for name in br.OUTPUTS:  # a report per call
@@ -533,6 +539,40 @@ class Rounds(unittest.TestCase):
         tables = self.report("--subject", "spf-nowhere")[0]
         self.assertIn("Headline over 3 rounds", tables)
         self.assertFalse([k for k in tables if "paired by round" in k])
+
+    def test_control_rows_and_pairs(self):
+        self.put_control({"spf-on": (0.97, 0.95, 0.99), "pervma-6.12": (0.96, 0.97, 0.98)})
+        tables, md = self.report()
+        t = tables["Headline over 3 rounds"]
+        self.assertEqual(row(t, tasks=1, measure=br.CONTROL_MEASURE), {
+            "tasks": "1", "measure": br.CONTROL_MEASURE, "vanilla-6.1": "—",
+            "pervma-6.12": "0.97 ± 0.02", "spf-on": "0.97 ± 0.05"})
+        # The headline rows still come from the writer thread's runs.
+        self.assertEqual(row(t, tasks=1, measure="busy/idle")["spf-on"], "0.92 ± 0.05")
+        self.assertIn("The control runs the same writer in a process of its own", md)
+        p = tables["spf-on against each kernel, paired by round"]
+        # 0.01, -0.02, 0.01: the interval holds 0; vanilla-6.1 has no control.
+        self.assertEqual(row(p, tasks=1, measure=br.CONTROL_MEASURE, against="pervma-6.12")
+                         ["spf-on is"], "level: the interval holds 0")
+        self.assertFalse([r for r in p if r["measure"] == br.CONTROL_MEASURE
+                          and r["against"] == "vanilla-6.1"])
+
+    def test_no_control_no_control_row(self):
+        tables, md = self.report()
+        self.assertFalse([r for r in tables["Headline over 3 rounds"]
+                          if r["measure"] == br.CONTROL_MEASURE])
+        self.assertNotIn("The control runs", md)
+
+    def test_a_control_run_is_a_workload_of_its_own(self):
+        doc = json.loads(json.dumps(self.doc))
+        doc["writer_in"] = "process"
+        write_json(os.path.join(self.dir, "spf-on", "fuw-4k-wproc.json"), doc)
+        tables = self.report()[0]
+        self.assertIn("fault_under_writer, 4k pages", tables)
+        t = tables["fault_under_writer, writer process, 4k pages"]
+        self.assertEqual([r["label"] for r in t], ["spf-on", "spf-on"])
+        self.assertEqual(br.load_run("x", os.path.join(self.dir, "spf-on",
+                                                       "fuw-4k-wproc.json")).key, br.CONTROL)
 
     def test_no_rounds_no_section(self):
         shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR))

@@ -26,7 +26,9 @@ fault_under_writer 4k report), report.md adds after the headline the
 mean over the rounds of each headline ratio with its 95% confidence
 interval (Student's t), and the difference SUBJECT - label per other
 label with its 95% interval, paired by round (--subject, default
-spf-on): above, below, or level where the interval holds 0.
+spf-on): above, below, or level where the interval holds 0. A round's
+control runs (spfbench --writer-in process: the writer in an mm of its
+own) add a row of their busy/idle.
 
 If RESULTS has a rounds/ folder (run-bench.sh's repeated headline runs:
 rounds/r1/<label>/, rounds/r2/<label>/, ..., each label folder with a
@@ -34,7 +36,9 @@ fault_under_writer 4k report), report.md adds after the headline the
 mean over the rounds of each headline ratio with its 95% confidence
 interval (Student's t), and the difference SUBJECT - label per other
 label with its 95% interval, paired by round (--subject, default
-spf-on): above, below, or level where the interval holds 0.
+spf-on): above, below, or level where the interval holds 0. A round's
+control runs (spfbench --writer-in process: the writer in an mm of its
+own) add a row of their busy/idle.
 
 With --compare OTHER, a second results folder of the same suite (another
 run), report.md ends with the run-to-run spread: per label, the median,
@@ -67,6 +71,8 @@ WORKLOADS = ("page_fault1", "page_fault2", "page_fault3", "fault_under_writer",
 PAGES = ("4k", "thp", "default", None)
 MODES = ("processes", "threads", "threads_writer_idle")
 HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
+CONTROL_SUFFIX = ", writer process"  # key and title of a control run
+CONTROL = "fault_under_writer, writer process 4k"  # the headline's control
 ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
 # Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
 # above 30 the normal quantile.
@@ -119,7 +125,11 @@ class Run:
                     r.get("busy_idle_ratio_outside_zap"))
         self.duration = doc.get("duration_s")
         self.pages = doc["page_size"] if applied else None
-        self.key = self.workload + (f" {self.pages}" if self.pages else "")
+        # fault_under_writer's control runs (spfbench --writer-in process)
+        # are a workload of their own.
+        control = doc.get("writer_in") == "process"
+        self.title = self.workload + (CONTROL_SUFFIX if control else "")
+        self.key = self.title + (f" {self.pages}" if self.pages else "")
 
 
 def number(v):
@@ -275,7 +285,7 @@ def workload_table(present, base, baseline):
                     row.append(fmt(r.busy_idle.get(tasks) if mode == "threads" else None,
                                    ".2f"))
                 rows.append(row)
-    return ["", f"## {present[0].workload}{pages}", ""] + table(head, rows)
+    return ["", f"## {present[0].title}{pages}", ""] + table(head, rows)
 
 
 def per_cpu_ratio(run, tasks):
@@ -320,11 +330,14 @@ ZAP_TEXT = ("Outside MADV_DONTNEED takes out the time the faulters spent in the 
             "madvise() that empties their VMA between passes: it takes mmap_lock "
             "for read on every kernel here, so it waits for the writer even where "
             "the faults do not.")
-# The headline ratios of one run at a task count, NaN where not measured.
-MEASURES = (("busy/idle", lambda r, t: r.busy_idle.get(t, math.nan)),
-            ("busy/idle per faulter CPU-s",
+CONTROL_MEASURE = "control: busy/idle, writer in its own process"
+# The ratios over rounds: name, the run's key, its value at a task count
+# (NaN where not measured).
+MEASURES = (("busy/idle", HEADLINE, lambda r, t: r.busy_idle.get(t, math.nan)),
+            ("busy/idle per faulter CPU-s", HEADLINE,
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
-            (ZAP_MEASURE, lambda r, t: r.busy_idle_zap.get(t, math.nan)))
+            (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
+            (CONTROL_MEASURE, CONTROL, lambda r, t: r.busy_idle.get(t, math.nan)))
 
 
 def t975(df):
@@ -343,7 +356,8 @@ def mean_ci(values):
 
 
 def load_rounds(results):
-    """[(name, {label: Run})] of RESULTS/rounds/r<N>/, by N; [] if no rounds/."""
+    """[(name, {label: {key: Run}})] of RESULTS/rounds/r<N>/, by N, keeping the
+    headline's runs and its control's; [] if no rounds/."""
     top = os.path.join(results, ROUNDS_DIR)
     if not os.path.isdir(top):
         return []
@@ -354,8 +368,11 @@ def load_rounds(results):
         raise ReportError(f"{top}: no round folder (r1, r2, ...)")
     rounds = []
     for name in names:
-        runs = {r.label: r for r in load(os.path.join(top, name)) if r.key == HEADLINE}
-        if not runs:
+        runs = {}
+        for r in load(os.path.join(top, name)):
+            if r.key in (HEADLINE, CONTROL):
+                runs.setdefault(r.label, {})[r.key] = r
+        if not any(HEADLINE in k for k in runs.values()):
             raise ReportError(f"{os.path.join(top, name)}: no {HEADLINE} report")
         rounds.append((name, runs))
     return rounds
@@ -365,11 +382,15 @@ def rounds_section(rounds, labels, subject):
     """The headline ratios over the rounds: means, intervals, paired differences."""
     labels = [l for l in labels if any(l in by for _, by in rounds)] + sorted(
         {l for _, by in rounds for l in by} - set(labels))
-    tasks_all = sorted({t for _, by in rounds for r in by.values() for t in r.busy_idle})
-    durations = sorted({str(r.duration) for _, by in rounds for r in by.values()})
+    runs = [r for _, by in rounds for mine in by.values() for r in mine.values()]
+    tasks_all = sorted({t for r in runs for t in r.busy_idle})
+    durations = sorted({str(r.duration) for r in runs})
+    control = any(r.key == CONTROL for r in runs)
 
     def values(label, measure, tasks):
-        return [measure(by[label], tasks) if label in by else math.nan for _, by in rounds]
+        _, key, get = measure
+        return [get(by[label][key], tasks) if key in by.get(label, {}) else math.nan
+                for _, by in rounds]
 
     def cell(mean, half, n):
         if n == 0:
@@ -379,10 +400,10 @@ def rounds_section(rounds, labels, subject):
 
     rows = []
     for tasks in tasks_all:
-        for name, measure in MEASURES:
+        for measure in MEASURES:
             cells = [mean_ci(values(l, measure, tasks)) for l in labels]
             if any(n for _, _, n in cells):
-                rows.append([tasks, name] + [cell(*c) for c in cells])
+                rows.append([tasks, measure[0]] + [cell(*c) for c in cells])
     out = ["", f"## Headline over {len(rounds)} rounds", ""]
     out += table(["tasks", "measure"] + labels, rows)
     out += ["", "Each round boots every kernel once, in an order that rotates from round "
@@ -390,17 +411,23 @@ def rounds_section(rounds, labels, subject):
             f"{', '.join(durations)} s per task count with the writer idle and busy. "
             "Mean over the rounds ± the half-width of its 95% confidence interval "
             "(Student's t, n − 1 degrees of freedom)."]
+    if control:
+        out[-1] += (" The control runs the same writer in a process of its own, in the "
+                    "same boot: it shares the CPUs with the faulters but not their mm "
+                    "(no mmap_lock, no TLB flush of their address space), so its "
+                    "busy/idle is what the emulated machine alone leaves of the idle "
+                    "rate.")
 
     if subject in labels:
         rows = []
         for tasks in tasks_all:
-            for name, measure in MEASURES:
+            for measure in MEASURES:
                 mine = values(subject, measure, tasks)
                 for other in (l for l in labels if l != subject):
                     d = [a - b for a, b in zip(mine, values(other, measure, tasks))
                          if not math.isnan(a) and not math.isnan(b)]
                     if d:
-                        rows.append([tasks, name, other] + paired(d))
+                        rows.append([tasks, measure[0], other] + paired(d))
         out += ["", f"### {subject} against each kernel, paired by round", ""]
         out += table(["tasks", "measure", "against", f"{subject} − it", "95% interval",
                       "rounds", f"{subject} is"], rows)
@@ -408,7 +435,7 @@ def rounds_section(rounds, labels, subject):
                 "rounds, with its 95% interval: above or below where the interval "
                 "excludes 0."]
 
-    rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0][1], tasks)]
+    rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0], tasks)]
             for tasks in tasks_all for l in labels]
     out += ["", "### busy/idle per round", ""]
     return out + table(["tasks", "label"] + [n for n, _ in rounds], rows)
@@ -446,7 +473,7 @@ def cpu_table(present):
                          fmt(idle["faulter_cpu"], ".2f"), fmt(busy["faulter_cpu"], ".2f"),
                          fmt(busy["writer_cpu"], ".2f"), fmt(busy["idle_pct"], ".1f"),
                          fmt(per_cpu, ".2f")])
-    return (["", f"## {present[0].workload}{pages}: CPU use", ""] + table(head, rows)
+    return (["", f"## {present[0].title}{pages}: CPU use", ""] + table(head, rows)
             + ["", "CPU is CPU-seconds per second (2.00: two whole CPUs), of the "
                "faulting threads together and of the writer thread. If busy/idle per "
                "faulter CPU-s is near 1 while busy/idle of ops/s is lower, the faults "
@@ -498,7 +525,7 @@ def summary_csv(f, runs, labels, keys, baseline):
                 for mode, s in modes.items():
                     b = base.rows.get(tasks, {}).get(mode) if base else None
                     rel = ratio(s["mean"], b["mean"]) if b else math.nan
-                    w.writerow([label, r.workload, r.pages or "", mode, tasks]
+                    w.writerow([label, r.title, r.pages or "", mode, tasks]
                                + [fmt(s[k], ".2f") for k in ("mean", "stddev", "min", "max")]
                                + [s["samples"], fmt(s["idle_pct"], ".2f"),
                                   "" if math.isnan(rel) else f"{rel:.4f}"]
