@@ -67,4 +67,6 @@ expect_error "the benchmark refuses an unknown arch" "unknown arch 'mips'" "$top
 expect_error "the benchmark refuses an unknown option" "usage: run-bench.sh" "$top/scripts/run-bench.sh" --fast
 expect_error "the benchmark refuses a bad vCPU count" "VCPUS must be a positive number" \
 	env VCPUS=0 "$top/scripts/run-bench.sh" x86_64
+expect_error "the benchmark refuses a bad round count" "ROUNDS must be a number" \
+	env ROUNDS=three "$top/scripts/run-bench.sh" x86_64
 [ "$fails" = 0 ]

@@ -14,8 +14,9 @@
 #
 # Then ROUNDS (default 3 quick, 5 full; 0: none) more rounds of the
 # headline workload alone, fault_under_writer with 4 KiB pages and 10 s
-# samples: each round boots every kernel once, the order rotating from
-# round to round, into rounds/r<N>/<label>/. The report gives the mean
+# samples, and its control with the writer in a process of its own:
+# each round boots every kernel once, the order rotating from round to
+# round, into rounds/r<N>/<label>/. The report gives the mean
 # of each ratio over the rounds with its 95% interval, and SPF on
 # against each other kernel paired by round.
 set -euo pipefail
@@ -76,7 +77,12 @@ write_plan "$plan" "$warm" "$dur" <<-'EOF'
 		mmap_churn -t mmap_churn
 	EOF
 rplan=$out/rounds.plan
-echo "fault_under_writer-4k -t fault_under_writer -p 4k" | write_plan "$rplan" 2 10
+# The headline, and its control: the same writer in a process of its
+# own, which shares the CPUs with the faulters but not their mm.
+write_plan "$rplan" 2 10 <<-'EOF'
+	fault_under_writer-4k -t fault_under_writer -p 4k
+	fault_under_writer-4k-wproc -t fault_under_writer -p 4k --writer-in process
+EOF
 
 # The 6.1 tree with the series (applied from patches/ unless the work
 # branch exists already), and the peer's tree.
