@@ -122,6 +122,7 @@ void mode_result(Json &j, const ModeResult &m, const Report &r)
 	j.key("pinned").boolean(m.pinned);
 	if (m.writer_per_s >= 0)
 		j.key("writer_mprotect_per_s").num(m.writer_per_s);
+	j.key("tlb_shootdowns_per_s").num(m.tlb_ipis_per_s, "%.1f");
 
 	const CpuUse &u = m.cpu;
 	j.key("faulter_cpu").num(u.faulter, "%.3f");

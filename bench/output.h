@@ -26,6 +26,7 @@ struct ModeResult {
 	double idle_pct = 0;
 	bool pinned = false;
 	double writer_per_s = -1;	// mprotect() calls/s; < 0: no writer
+	double tlb_ipis_per_s = NAN;	// x86 TLB shootdown IPIs, all CPUs
 	CpuUse cpu;			// faulters' and writer's CPU time
 	Counters spf;			// spf_* deltas over the window
 	PageReport pages;

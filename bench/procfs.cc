@@ -60,6 +60,30 @@ Counters parse_vmstat(const std::string &text)
 	return c;
 }
 
+bool parse_interrupts(const std::string &text, const std::string &name,
+		      uint64_t *out)
+{
+	std::istringstream in(text);
+	std::string line;
+
+	while (std::getline(in, line)) {
+		std::istringstream f(line);
+		std::string first;
+		if (!(f >> first) || first != name + ":")
+			continue;
+		// Per-CPU counts, then the description.
+		uint64_t sum = 0, v;
+		unsigned n = 0;
+		while (f >> v) {
+			sum += v;
+			n++;
+		}
+		*out = sum;
+		return n > 0;
+	}
+	return false;
+}
+
 Counters counter_deltas(const Counters &before, const Counters &after,
 			const std::string &prefix)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Parsers for /proc/stat, /proc/vmstat, /proc/PID/smaps and
-// /proc/PID/task/TID/status text. They
+// Parsers for /proc/stat, /proc/vmstat, /proc/interrupts,
+// /proc/PID/smaps and /proc/PID/task/TID/status text. They
 // take the text, not a path, so that tests can feed synthetic input.
 #ifndef SPFBENCH_PROCFS_H
 #define SPFBENCH_PROCFS_H
@@ -29,6 +29,12 @@ Counters parse_vmstat(const std::string &text);
 // (a counter missing from one side counts as 0 there).
 Counters counter_deltas(const Counters &before, const Counters &after,
 			const std::string &prefix);
+
+// The sum over all CPUs of the /proc/interrupts line named name (its
+// first field without the colon, like "TLB" for x86's TLB shootdown
+// IPIs). False if there is no such line or it has no count.
+bool parse_interrupts(const std::string &text, const std::string &name,
+		      uint64_t *out);
 
 struct SmapsVma {
 	uint64_t start = 0;

@@ -201,6 +201,17 @@ CpuTimes cpu_times(Run &run)
 	return t;
 }
 
+// x86's TLB shootdown IPIs so far, all CPUs; NaN where the kernel has
+// no such line (arm64 flushes by broadcast TLBI, without an interrupt).
+double tlb_shootdowns()
+{
+	std::string text;
+	uint64_t n;
+	if (!read_file("/proc/interrupts", &text) || !parse_interrupts(text, "TLB", &n))
+		return NAN;
+	return static_cast<double>(n);
+}
+
 Counters vmstat()
 {
 	std::string text;
@@ -377,6 +388,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	// The sampling window.
 	CpuTimes cpu0 = cpu_times(run);
 	Counters vm0 = vmstat();
+	double tlb0 = tlb_shootdowns();
 	uint64_t writer0 = run.ctl->writer.ops.load();
 	std::vector<Reading> reads = { read_tasks(run, probes) };
 	double t0 = reads[0].t;
@@ -391,6 +403,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	uint64_t writer1 = run.ctl->writer.ops.load();
 	double t = reads.back().t;
 	Counters vm1 = vmstat();
+	double tlb1 = tlb_shootdowns();
 	CpuTimes cpu1 = cpu_times(run);
 
 	// Stop and reap.
@@ -430,6 +443,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	res.cpu = cpu_use(reads, tasks);
 	if (writer != Writer::None)
 		res.writer_per_s = (writer1 - writer0) / (t - t0);
+	res.tlb_ipis_per_s = (tlb1 - tlb0) / (t - t0);	// NaN stays NaN
 
 	Counters thp = counter_deltas(vm0, vm1, "thp_fault_");
 	res.pages.thp_fault_alloc = thp["thp_fault_alloc"];

@@ -435,6 +435,7 @@ void output_tests()
 		CHECK(j.find("busy_idle_ratio") == std::string::npos);
 		CHECK(j.find("writer") == std::string::npos);
 		CHECK(j.find("zap") == std::string::npos);	// not timed
+		CHECK(has(j, "\"tlb_shootdowns_per_s\": null"));
 	});
 	add("json_writer_ratio", [] {
 		Report r = sample_report();
@@ -453,6 +454,7 @@ void output_tests()
 			row.threads_writer_idle.cpu.ops_outside_zap = 2000;
 			row.threads.cpu.zap_per_s = 0.1234;
 			row.threads.cpu.ops_outside_zap = 1800;
+			row.threads.tlb_ipis_per_s = 512.25;
 		}
 		r.rows[1].threads_writer_idle = mode({ 0 }, 10);
 		r.rows[1].threads_writer_idle.writer_per_s = 0;
@@ -470,6 +472,7 @@ void output_tests()
 		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": 0.9500"));
 		CHECK(has(j, "\"busy_idle_ratio_per_cpu_s\": null"));
 		CHECK(has(j, "\"zap_s_per_s\": 0.1234"));
+		CHECK(has(j, "\"tlb_shootdowns_per_s\": 512.2"));
 		CHECK(has(j, "\"ops_per_task_s_outside_zap\": 1800.00"));
 		CHECK(has(j, "\"busy_idle_ratio_outside_zap\": 0.9000"));
 		CHECK(j.find("\"processes\": {") == std::string::npos);
@@ -493,6 +496,21 @@ void procfs_tests()
 		"cpu  200 0 100 1500 100 0 0 0 40 0\n"
 		"cpu0 100 0 50 750 50 0 0 0 20 0\n";
 
+	add("proc_interrupts_parse", [] {
+		const char *text =
+			"            CPU0       CPU1\n"
+			"   0:         44          0   IO-APIC   2-edge      timer\n"
+			" TLB:        120         35   TLB shootdowns\n"
+			" TLBX:         1          1   not it\n"
+			" ERR:          0\n";
+		uint64_t n = 0;
+		CHECK(parse_interrupts(text, "TLB", &n) && n == 155);
+		CHECK(parse_interrupts(text, "ERR", &n) && n == 0);
+		CHECK(parse_interrupts(text, "0", &n) && n == 44);
+		CHECK(!parse_interrupts(text, "IPI0", &n));
+		CHECK(!parse_interrupts(" TLB: TLB shootdowns\n", "TLB", &n));
+		CHECK(!parse_interrupts("", "TLB", &n));
+	});
 	add("proc_stat_parse", [=] {
 		CpuTimes t;
 		CHECK(parse_proc_stat(stat0, &t));
