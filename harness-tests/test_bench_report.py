@@ -458,9 +458,11 @@ class Rounds(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def put(self, n, label, busy_idle, zap=0.99, name="fuw-4k.json", **env):
+    def put(self, n, label, busy_idle, zap=0.99, name="fuw-4k.json", tlb=None, **env):
         doc = json.loads(json.dumps(self.doc))
         doc.update(env)
+        if tlb is not None:
+            doc["results"][0]["threads"]["tlb_shootdowns_per_s"] = tlb
         doc["results"][0].update(busy_idle_ratio=busy_idle,
                                  busy_idle_ratio_outside_zap=zap)
         write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, name), doc)
@@ -573,6 +575,27 @@ class Rounds(unittest.TestCase):
         self.assertEqual([r["label"] for r in t], ["spf-on", "spf-on"])
         self.assertEqual(br.load_run("x", os.path.join(self.dir, "spf-on",
                                                        "fuw-4k-wproc.json")).key, br.CONTROL)
+
+    def test_tlb_shootdowns_where_counted(self):
+        self.assertNotIn("TLB shootdown IPIs per second", self.report()[1])
+        for n, v in enumerate((500, 520, 540), 1):
+            self.put(n, "spf-on", self.RATIOS["spf-on"][n - 1], tlb=v)
+        t = self.report()[0]["TLB shootdown IPIs per second, writer busy"]
+        # sd 20: 4.303 * 20 / sqrt(3) = 49.7
+        self.assertEqual(t, [{"tasks": "1", "writer": "writer thread", "vanilla-6.1": "—",
+                              "pervma-6.12": "—", "spf-on": "520 ± 50"}])
+
+    def test_cpu_table_has_tlb_columns_where_counted(self):
+        doc = json.loads(json.dumps(self.doc))
+        doc["results"][0]["threads"]["tlb_shootdowns_per_s"] = 321.4
+        doc["results"][0]["threads_writer_idle"]["tlb_shootdowns_per_s"] = 2.0
+        write_json(os.path.join(self.dir, "spf-on", "fuw-4k.json"), doc)
+        tables, md = self.report()
+        r = row(tables["fault_under_writer, 4k pages: CPU use"], tasks=1, label="spf-on")
+        self.assertEqual((r["TLB IPIs/s, idle"], r["TLB IPIs/s, busy"]), ("2", "321"))
+        self.assertEqual(row(tables["fault_under_writer, 4k pages: CPU use"], tasks=1,
+                             label="vanilla-6.1")["TLB IPIs/s, busy"], "—")
+        self.assertIn("TLB IPIs/s are x86's TLB shootdown interrupts", md)
 
     def test_no_rounds_no_section(self):
         shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR))

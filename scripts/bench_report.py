@@ -15,7 +15,8 @@ Writes into RESULTS, refusing to overwrite any of them:
                the baseline label, threads/processes and busy/idle ratios,
                the spread of the samples and the SPF abort rates; for
                fault_under_writer also the CPU use of the faulters and the
-               writer, where the reports have it; also printed on stdout
+               writer, and x86's TLB shootdown IPIs, where the reports have
+               them; also printed on stdout
   scaling.svg  ops/s against tasks, one panel per workload
   summary.csv  one row per label, workload, mode and task count, with
                faulter_cpu, writer_cpu and ops_per_cpu_s where measured
@@ -149,6 +150,7 @@ def stats(m):
     return {"mean": number(m["mean"]), "stddev": number(m["stddev"]),
             "min": number(m["min"]), "max": number(m["max"]),
             "samples": len(m["samples"]), "idle_pct": number(m["idle_pct"]),
+            "tlb": number(m.get("tlb_shootdowns_per_s")),
             **{k: number(m.get(k)) for k in CPU_KEYS}}
 
 
@@ -392,10 +394,10 @@ def rounds_section(rounds, labels, subject):
         return [get(by[label][key], tasks) if key in by.get(label, {}) else math.nan
                 for _, by in rounds]
 
-    def cell(mean, half, n):
+    def cell(mean, half, n, spec=".2f"):
         if n == 0:
             return "—"
-        text = f"{mean:.2f}" + ("" if math.isnan(half) else f" ± {half:.2f}")
+        text = format(mean, spec) + ("" if math.isnan(half) else f" ± {format(half, spec)}")
         return text + ("" if n == len(rounds) else f" (n={n})")
 
     rows = []
@@ -435,6 +437,21 @@ def rounds_section(rounds, labels, subject):
                 "rounds, with its 95% interval: above or below where the interval "
                 "excludes 0."]
 
+    tlb = [(name, key, lambda r, t: r.rows[t]["threads"]["tlb"]
+            if "threads" in r.rows.get(t, {}) else math.nan)
+           for name, key in (("writer thread", HEADLINE), ("writer process", CONTROL))]
+    rows = []
+    for tasks in tasks_all:
+        for m in tlb:
+            cells = [mean_ci(values(l, m, tasks)) for l in labels]
+            if any(n for _, _, n in cells):
+                rows.append([tasks, m[0]] + [cell(c[0], c[1], c[2], ".0f") for c in cells])
+    if rows:
+        out += ["", "### TLB shootdown IPIs per second, writer busy", ""]
+        out += table(["tasks", "writer"] + labels, rows)
+        out += ["", "x86's TLB shootdown interrupts of all CPUs (/proc/interrupts), over "
+                "the rounds (mean ± 95% half-width)."]
+
     rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0], tasks)]
             for tasks in tasks_all for l in labels]
     out += ["", "### busy/idle per round", ""]
@@ -459,6 +476,9 @@ def cpu_table(present):
     pages = f", {present[0].pages} pages" if present[0].pages else ""
     head = ["tasks", "label", "busy/idle", "faulter CPU, idle", "faulter CPU, busy",
             "writer CPU, busy", "CPU idle %, busy", "busy/idle per faulter CPU-s"]
+    tlb = any(not math.isnan(s["tlb"]) for r in present for t in r.busy_idle
+              for s in r.rows[t].values())
+    head += ["TLB IPIs/s, idle", "TLB IPIs/s, busy"] * tlb
     rows = []
     for tasks in sorted({t for r in present for t in r.busy_idle}):
         for r in present:
@@ -472,13 +492,15 @@ def cpu_table(present):
             rows.append([tasks, r.label, fmt(r.busy_idle[tasks], ".2f"),
                          fmt(idle["faulter_cpu"], ".2f"), fmt(busy["faulter_cpu"], ".2f"),
                          fmt(busy["writer_cpu"], ".2f"), fmt(busy["idle_pct"], ".1f"),
-                         fmt(per_cpu, ".2f")])
+                         fmt(per_cpu, ".2f")] + [fmt(idle["tlb"]), fmt(busy["tlb"])] * tlb)
     return (["", f"## {present[0].title}{pages}: CPU use", ""] + table(head, rows)
             + ["", "CPU is CPU-seconds per second (2.00: two whole CPUs), of the "
                "faulting threads together and of the writer thread. If busy/idle per "
                "faulter CPU-s is near 1 while busy/idle of ops/s is lower, the faults "
                "themselves are not slowed; the faulters got less CPU (waiting for one "
-               "when CPU idle is near 0, asleep when it is not)."])
+               "when CPU idle is near 0, asleep when it is not)."
+               + (" TLB IPIs/s are x86's TLB shootdown interrupts, all CPUs "
+                  "(/proc/interrupts)." if tlb else "")])
 
 
 def spf_table(by, labels, keys):
