@@ -37,7 +37,7 @@ repin() { # VERSION SHA256
 		-e "s/^BASE_TARBALL_SHA256=.*/BASE_TARBALL_SHA256=$2/" "$top/BASE" >"$tmp/wb/BASE"
 }
 
-echo "1..12"
+echo "1..13"
 repin 6.1.0-0spf0 "$BASE_TARBALL_SHA256"
 expect_error "a base version apt cannot find is refused" "cannot be had" \
 	env SPF_CACHE="$tmp/cache" "$tmp/wb/scripts/fetch-base.sh"
