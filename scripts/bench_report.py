@@ -31,16 +31,6 @@ spf-on): above, below, or level where the interval holds 0. A round's
 control runs (spfbench --writer-in process: the writer in an mm of its
 own) add a row of their busy/idle.
 
-If RESULTS has a rounds/ folder (run-bench.sh's repeated headline runs:
-rounds/r1/<label>/, rounds/r2/<label>/, ..., each label folder with a
-fault_under_writer 4k report), report.md adds after the headline the
-mean over the rounds of each headline ratio with its 95% confidence
-interval (Student's t), and the difference SUBJECT - label per other
-label with its 95% interval, paired by round (--subject, default
-spf-on): above, below, or level where the interval holds 0. A round's
-control runs (spfbench --writer-in process: the writer in an mm of its
-own) add a row of their busy/idle.
-
 With --compare OTHER, a second results folder of the same suite (another
 run), report.md ends with the run-to-run spread: per label, the median,
 90th percentile and max of |relative difference| between the two runs of
@@ -73,7 +63,7 @@ PAGES = ("4k", "thp", "default", None)
 MODES = ("processes", "threads", "threads_writer_idle")
 HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
 CONTROL_SUFFIX = ", writer process"  # key and title of a control run
-CONTROL = "fault_under_writer, writer process 4k"  # the headline's control
+CONTROL = f"fault_under_writer{CONTROL_SUFFIX} 4k"  # the headline's control
 ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
 # Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
 # above 30 the normal quantile.
@@ -108,7 +98,6 @@ class Run:
         self.busy_idle = {}   # tasks -> reported busy/idle ratio
         self.busy_idle_cpu = {}  # tasks -> busy/idle of ops per faulter CPU-s
         self.busy_idle_zap = {}  # tasks -> busy/idle outside MADV_DONTNEED
-        self.busy_idle_zap = {}  # tasks -> busy/idle outside MADV_DONTNEED
         applied = True
         for r in doc["results"]:
             modes = {m: stats(r[m]) for m in MODES if m in r}
@@ -120,8 +109,6 @@ class Run:
                 self.busy_idle[int(r["tasks"])] = number(r["busy_idle_ratio"])
                 self.busy_idle_cpu[int(r["tasks"])] = number(
                     r.get("busy_idle_ratio_per_cpu_s"))
-                self.busy_idle_zap[int(r["tasks"])] = number(
-                    r.get("busy_idle_ratio_outside_zap"))
                 self.busy_idle_zap[int(r["tasks"])] = number(
                     r.get("busy_idle_ratio_outside_zap"))
         self.duration = doc.get("duration_s")
@@ -305,38 +292,38 @@ def headline(present):
     if not present:
         return []
     head = ["tasks", "measure"] + [r.label for r in present]
-    rows, measured = [], False
+    rows, shown = [], set()
     for tasks in sorted({t for r in present for t in r.busy_idle}):
-        rows.append([tasks, "busy/idle"] +
-                    [fmt(r.busy_idle.get(tasks, math.nan), ".2f") for r in present])
-        cpu = [per_cpu_ratio(r, tasks) if tasks in r.rows else math.nan for r in present]
-        if not all(math.isnan(v) for v in cpu):
-            measured = True
-            rows.append([tasks, "busy/idle per faulter CPU-s"] + [fmt(v, ".2f") for v in cpu])
-        zap = [r.busy_idle_zap.get(tasks, math.nan) for r in present]
-        if not all(math.isnan(v) for v in zap):
-            rows.append([tasks, ZAP_MEASURE] + [fmt(v, ".2f") for v in zap])
+        # busy/idle always; the other ratios where some report has them.
+        for name, key, get in MEASURES:
+            values = [get(r, tasks) for r in present]
+            if key == HEADLINE and (name == BUSY_IDLE or
+                                    not all(math.isnan(v) for v in values)):
+                shown.add(name)
+                rows.append([tasks, name] + [fmt(v, ".2f") for v in values])
     text = ("The fault rate of threads faulting 4 KiB pages in their own VMAs while one "
             "more thread mprotect()s an unrelated populated VMA, over the rate with that "
             "thread idle.")
-    if measured:
+    if CPU_MEASURE in shown:
         text += (" Per faulter CPU-s divides out the CPU time the faulters lost to the "
                  "writer (see the CPU use table below).")
-    if any(not math.isnan(v) for r in present for v in r.busy_idle_zap.values()):
+    if ZAP_MEASURE in shown:
         text += " " + ZAP_TEXT
     return ["", "## Headline: fault_under_writer, 4k pages", ""] + table(head, rows) + ["", text]
 
 
+BUSY_IDLE = "busy/idle"
+CPU_MEASURE = "busy/idle per faulter CPU-s"
 ZAP_MEASURE = "busy/idle outside MADV_DONTNEED"
 ZAP_TEXT = ("Outside MADV_DONTNEED takes out the time the faulters spent in the "
             "madvise() that empties their VMA between passes: it takes mmap_lock "
             "for read on every kernel here, so it waits for the writer even where "
             "the faults do not.")
 CONTROL_MEASURE = "control: busy/idle, writer in its own process"
-# The ratios over rounds: name, the run's key, its value at a task count
-# (NaN where not measured).
-MEASURES = (("busy/idle", HEADLINE, lambda r, t: r.busy_idle.get(t, math.nan)),
-            ("busy/idle per faulter CPU-s", HEADLINE,
+# The headline's ratios, also over rounds: name, the run's key, its value
+# at a task count (NaN where not measured).
+MEASURES = ((BUSY_IDLE, HEADLINE, lambda r, t: r.busy_idle.get(t, math.nan)),
+            (CPU_MEASURE, HEADLINE,
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
             (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
             (CONTROL_MEASURE, CONTROL, lambda r, t: r.busy_idle.get(t, math.nan)))
@@ -394,20 +381,24 @@ def rounds_section(rounds, labels, subject):
         return [get(by[label][key], tasks) if key in by.get(label, {}) else math.nan
                 for _, by in rounds]
 
-    def cell(mean, half, n, spec=".2f"):
+    def cell(mean, half, n, spec):
         if n == 0:
             return "—"
         text = format(mean, spec) + ("" if math.isnan(half) else f" ± {format(half, spec)}")
         return text + ("" if n == len(rounds) else f" (n={n})")
 
-    rows = []
-    for tasks in tasks_all:
-        for measure in MEASURES:
-            cells = [mean_ci(values(l, measure, tasks)) for l in labels]
-            if any(n for _, _, n in cells):
-                rows.append([tasks, measure[0]] + [cell(*c) for c in cells])
+    def ci_rows(measures, spec):
+        """A row per task count and measure: each label's mean ± half-width."""
+        rows = []
+        for tasks in tasks_all:
+            for m in measures:
+                cells = [mean_ci(values(l, m, tasks)) for l in labels]
+                if any(n for _, _, n in cells):
+                    rows.append([tasks, m[0]] + [cell(*c, spec) for c in cells])
+        return rows
+
     out = ["", f"## Headline over {len(rounds)} rounds", ""]
-    out += table(["tasks", "measure"] + labels, rows)
+    out += table(["tasks", "measure"] + labels, ci_rows(MEASURES, ".2f"))
     out += ["", "Each round boots every kernel once, in an order that rotates from round "
             "to round, and runs only fault_under_writer with 4 KiB pages, sampling "
             f"{', '.join(durations)} s per task count with the writer idle and busy. "
@@ -440,12 +431,7 @@ def rounds_section(rounds, labels, subject):
     tlb = [(name, key, lambda r, t: r.rows[t]["threads"]["tlb"]
             if "threads" in r.rows.get(t, {}) else math.nan)
            for name, key in (("writer thread", HEADLINE), ("writer process", CONTROL))]
-    rows = []
-    for tasks in tasks_all:
-        for m in tlb:
-            cells = [mean_ci(values(l, m, tasks)) for l in labels]
-            if any(n for _, _, n in cells):
-                rows.append([tasks, m[0]] + [cell(c[0], c[1], c[2], ".0f") for c in cells])
+    rows = ci_rows(tlb, ".0f")
     if rows:
         out += ["", "### TLB shootdown IPIs per second, writer busy", ""]
         out += table(["tasks", "writer"] + labels, rows)
