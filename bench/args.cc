@@ -106,6 +106,11 @@ std::string usage()
 	"  --writer-in WHERE fault_under_writer's writer: thread (in the\n"
 	"                   faulters' mm, default) or process (a control: an\n"
 	"                   mm of its own, sharing only the CPUs)\n"
+	"  --windows HOW    fault_under_writer's writer idle and busy:\n"
+	"                   sequential (an idle window, then a busy one;\n"
+	"                   default) or interleaved (one window of -d idle\n"
+	"                   and -d busy 1 s phases, ABBA order, each\n"
+	"                   measured after 0.2 s to settle)\n"
 	"  --accel NAME     accelerator to record (TCG, KVM; default unknown)\n"
 	"  --series VERSION patch series to record (default none)\n"
 	"  -h, --help       show this help\n";
@@ -117,7 +122,7 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 	Options o;
 	bool have_workload = false, have_mode = false;
 	bool have_n = false, have_N = false, have_writer = false;
-	bool have_writer_in = false;
+	bool have_writer_in = false, have_windows = false;
 
 	auto fail = [err](const std::string &msg) {
 		*err = msg;
@@ -140,7 +145,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 				has_val = true;
 			}
 			if (flag != "--accel" && flag != "--series" &&
-			    flag != "--writer-size" && flag != "--writer-in")
+			    flag != "--writer-size" && flag != "--writer-in" &&
+			    flag != "--windows")
 				return fail("unknown option '" + flag + "'");
 		} else if (arg.size() >= 2 && arg[0] == '-') {
 			flag = arg.substr(0, 2);
@@ -215,6 +221,15 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 				return fail("unknown writer place '" + val +
 					    "' (thread or process)");
 			have_writer_in = true;
+		} else if (flag == "--windows") {
+			if (val == "sequential")
+				o.interleave = false;
+			else if (val == "interleaved")
+				o.interleave = true;
+			else
+				return fail("unknown windows '" + val +
+					    "' (sequential or interleaved)");
+			have_windows = true;
 		} else if (flag == "-p") {
 			if (val == "4k")
 				o.page = PageMode::Small;
@@ -249,6 +264,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 		return fail("--writer-size only applies to fault_under_writer");
 	} else if (have_writer_in) {
 		return fail("--writer-in only applies to fault_under_writer");
+	} else if (have_windows) {
+		return fail("--windows only applies to fault_under_writer");
 	}
 	if (o.size_mb == 0)
 		o.size_mb = default_size_mb(o.workload);

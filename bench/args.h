@@ -31,6 +31,7 @@ struct Options {
 	unsigned size_mb = 0;		// 0: default_size_mb(workload)
 	unsigned writer_mb = 256;	// fault_under_writer only
 	bool writer_process = false;	// its writer in a process of its own
+	bool interleave = false;	// --windows interleaved
 	PageMode page = PageMode::Small;
 	std::string csv_path;		// empty: stdout
 	std::string json_path;		// empty: no JSON

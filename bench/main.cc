@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	rep.size_mb = opt.size_mb;
 	rep.writer_mb = writer ? opt.writer_mb : 0;
 	rep.writer_process = writer && opt.writer_process;
+	rep.interleaved = writer && opt.interleave;
 	rep.warmup_s = opt.warmup_s;
 	rep.duration_s = opt.duration_s;
 	rep.accel = opt.accel;
@@ -112,13 +113,22 @@ int main(int argc, char **argv)
 			row.processes = run_mode(opt, env, true, n, Writer::None);
 			progress("processes", n, "", row.processes);
 		}
-		if (opt.threads && writer) {
+		if (opt.threads && writer && opt.interleave) {
+			row.threads = run_mode(opt, env, false, n,
+					       Writer::Interleaved,
+					       &row.threads_writer_idle);
+			progress("threads", n, ", writer idle phases",
+				 row.threads_writer_idle);
+			progress("threads", n, ", writer busy phases", row.threads);
+		} else if (opt.threads && writer) {
 			row.threads_writer_idle =
 				run_mode(opt, env, false, n, Writer::Idle);
 			progress("threads", n, ", writer idle",
 				 row.threads_writer_idle);
 			row.threads = run_mode(opt, env, false, n, Writer::Busy);
 			progress("threads", n, ", writer busy", row.threads);
+		}
+		if (opt.threads && writer) {
 			double idle = row.threads_writer_idle.stats.mean;
 			if (idle > 0)
 				fprintf(stderr, "spfbench: threads, %u task%s: "

@@ -236,6 +236,11 @@ std::string format_json(const Report &r)
 	if (writer) {
 		j.key("writer_size_mb").integer(r.writer_mb);
 		j.key("writer_in").str(r.writer_process ? "process" : "thread");
+		j.key("windows").str(r.interleaved ? "interleaved" : "sequential");
+		if (r.interleaved) {
+			j.key("phase_s").num(phase_s, "%.1f");
+			j.key("settle_s").num(settle_s, "%.1f");
+		}
 	}
 	j.key("warmup_s").integer(r.warmup_s);
 	j.key("duration_s").integer(r.duration_s);

@@ -218,6 +218,53 @@ Counters vmstat()
 	return read_file("/proc/vmstat", &text) ? parse_vmstat(text) : Counters();
 }
 
+// The system-wide counters, read at the ends of each stretch of the
+// sampling window.
+struct System {
+	CpuTimes cpu;
+	Counters vm;
+	double tlb = NAN;	// see tlb_shootdowns()
+	uint64_t writer = 0;	// mprotect() calls of the writer
+};
+
+System read_system(Run &run)
+{
+	System s;
+	s.cpu = cpu_times(run);
+	s.vm = vmstat();
+	s.tlb = tlb_shootdowns();
+	s.writer = run.ctl->writer.ops.load();
+	return s;
+}
+
+// What one state of the writer saw, summed over its stretches of the
+// window: the whole window unless it is interleaved.
+struct Tally {
+	std::vector<Reading> reads;	// stitched, see stitch()
+	std::vector<double> samples;	// ops/s, one per sample
+	CpuTimes cpu;			// deltas of the stretches, summed
+	Counters vm;
+	double tlb = 0;
+	uint64_t writer = 0;
+};
+
+// Add one stretch: the readings at its sample boundaries, and the
+// system counters just outside them.
+void tally(Tally *t, const std::vector<Reading> &reads, const System &a,
+	   const System &b)
+{
+	for (size_t i = 1; i < reads.size(); i++)
+		t->samples.push_back((reads[i].ops - reads[i - 1].ops) /
+				     (reads[i].t - reads[i - 1].t));
+	stitch(&t->reads, reads);
+	t->cpu.idle += b.cpu.idle - a.cpu.idle;
+	t->cpu.total += b.cpu.total - a.cpu.total;
+	for (const auto &kv : counter_deltas(a.vm, b.vm, ""))
+		t->vm[kv.first] += kv.second;
+	t->tlb += b.tlb - a.tlb;	// NaN stays NaN
+	t->writer += b.writer - a.writer;
+}
+
 // How the tasks' regions were faulted after their first touch pass:
 // sum Rss and AnonHugePages of the VMAs holding them, each VMA once
 // (same_vma's threads share one; adjacent regions may have merged).
@@ -268,8 +315,45 @@ RunEnv probe_env()
 	return env;
 }
 
+namespace {
+
+// Fill in *res from what the window saw of one state of the writer.
+void finish(ModeResult *res, const Tally &t, const Options &opt,
+	    const RunEnv &env, unsigned tasks, bool writer)
+{
+	double wall = t.reads.back().t - t.reads.front().t;
+
+	res->ran = true;
+	res->samples = t.samples;
+	res->stats = summarize(t.samples);
+	res->idle_pct = idle_percent(CpuTimes(), t.cpu);
+	res->spf = counter_deltas(Counters(), t.vm, "spf_");
+	res->cpu = cpu_use(t.reads, tasks);
+	if (writer)
+		res->writer_per_s = t.writer / wall;
+	res->tlb_ipis_per_s = t.tlb / wall;
+
+	Counters thp = counter_deltas(Counters(), t.vm, "thp_fault_");
+	res->pages.thp_fault_alloc = thp["thp_fault_alloc"];
+	res->pages.thp_fault_fallback = thp["thp_fault_fallback"];
+	if (res->pages.source.empty()) {
+		// Not probed: estimate from the window's (system-wide) THP
+		// faults against the memory touched.
+		uint64_t ops = t.reads.back().ops - t.reads.front().ops;
+		uint64_t touched = opt.workload == Workload::MmapChurn ? 0 :
+				   ops * env.base_page;
+		uint64_t huge = res->pages.thp_fault_alloc > 0 ?
+				res->pages.thp_fault_alloc * env.hpage : 0;
+		res->pages.source = "vmstat_window";
+		res->pages.thp_bytes = huge;
+		res->pages.small_bytes = touched > huge ? touched - huge : 0;
+	}
+}
+
+} // namespace
+
 ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
-		    unsigned tasks, Writer writer)
+		    unsigned tasks, Writer writer, ModeResult *idle)
 {
 	Run run;
 	ModeResult res;
@@ -297,6 +381,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 		if (!shared_vma)
 			fatal(run, "mmap of the shared VMA", errno);
 	}
+	run.ctl->writer_on.store(writer == Writer::Busy);
 	if (writer != Writer::None && opt.writer_process) {
 		// The control: the same writer in an mm of its own, forked
 		// before any task thread exists. It maps and populates its
@@ -313,7 +398,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 			}
 			memset(vma, 1, writer_len);
 			run.ctl->writer.region.store(1);
-			writer_main(run.ctl, vma, writer_len, writer == Writer::Busy);
+			writer_main(run.ctl, vma, writer_len);
 			_exit(0);
 		}
 		run.writer_pid = pid;
@@ -363,7 +448,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	if (writer != Writer::None && !opt.writer_process) {
 		try {
 			writer_thread = std::thread(writer_main, run.ctl, writer_vma,
-						    writer_len, writer == Writer::Busy);
+						    writer_len);
 		} catch (const std::system_error &e) {
 			fatal(run, "cannot start the writer thread", e.code().value());
 		}
@@ -385,26 +470,37 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	run.ctl->go.store(1, std::memory_order_release);
 	sleep_until(run, now() + opt.warmup_s);
 
-	// The sampling window.
-	CpuTimes cpu0 = cpu_times(run);
-	Counters vm0 = vmstat();
-	double tlb0 = tlb_shootdowns();
-	uint64_t writer0 = run.ctl->writer.ops.load();
-	std::vector<Reading> reads = { read_tasks(run, probes) };
-	double t0 = reads[0].t;
+	// The sampling window: one stretch, or 2 * duration phases with the
+	// writer idle and busy in turn, each measured after it settled.
+	Tally tallies[2];	// interleaved: idle, busy; else [1]: all
+	System first, last;
+	if (writer != Writer::Interleaved) {
+		first = read_system(run);
+		std::vector<Reading> reads = { read_tasks(run, probes) };
+		for (unsigned i = 1; i <= opt.duration_s; i++) {
+			sleep_until(run, reads[0].t + i);
+			reads.push_back(read_tasks(run, probes));
+		}
+		last = read_system(run);
+		tally(&tallies[1], reads, first, last);
+	} else {
+		double start = now();
+		for (unsigned i = 0; i < 2 * opt.duration_s; i++) {
+			bool busy = abba_busy(i);
+			double phase = start + i * phase_s;
 
-	for (unsigned i = 1; i <= opt.duration_s; i++) {
-		sleep_until(run, t0 + i);
-		reads.push_back(read_tasks(run, probes));
-		const Reading &a = reads[i - 1], &b = reads[i];
-		res.samples.push_back((b.ops - a.ops) / (b.t - a.t));
+			run.ctl->writer_on.store(busy);
+			sleep_until(run, phase + settle_s);
+			System a = read_system(run);
+			std::vector<Reading> reads = { read_tasks(run, probes) };
+			sleep_until(run, phase + phase_s);
+			reads.push_back(read_tasks(run, probes));
+			last = read_system(run);
+			if (i == 0)
+				first = a;
+			tally(&tallies[busy], reads, a, last);
+		}
 	}
-
-	uint64_t writer1 = run.ctl->writer.ops.load();
-	double t = reads.back().t;
-	Counters vm1 = vmstat();
-	double tlb1 = tlb_shootdowns();
-	CpuTimes cpu1 = cpu_times(run);
 
 	// Stop and reap.
 	run.ctl->stop.store(1);
@@ -436,35 +532,17 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 		munmap(writer_vma, writer_len);
 	munmap(shm, shm_len);
 
-	res.ran = true;
-	res.stats = summarize(res.samples);
-	res.idle_pct = idle_percent(cpu0, cpu1);
-	res.spf = counter_deltas(vm0, vm1, "spf_");
-	res.cpu = cpu_use(reads, tasks);
-	if (writer != Writer::None)
-		res.writer_per_s = (writer1 - writer0) / (t - t0);
-	res.tlb_ipis_per_s = (tlb1 - tlb0) / (t - t0);	// NaN stays NaN
-
-	Counters thp = counter_deltas(vm0, vm1, "thp_fault_");
-	res.pages.thp_fault_alloc = thp["thp_fault_alloc"];
-	res.pages.thp_fault_fallback = thp["thp_fault_fallback"];
-	if (res.pages.source.empty()) {
-		// Not probed: estimate from the window's (system-wide) THP
-		// faults against the memory touched.
-		uint64_t ops = reads.back().ops - reads[0].ops;
-		uint64_t touched = opt.workload == Workload::MmapChurn ? 0 :
-				   ops * env.base_page;
-		uint64_t huge = res.pages.thp_fault_alloc > 0 ?
-				res.pages.thp_fault_alloc * env.hpage : 0;
-		res.pages.source = "vmstat_window";
-		res.pages.thp_bytes = huge;
-		res.pages.small_bytes = touched > huge ? touched - huge : 0;
+	bool has_writer = writer != Writer::None;
+	if (writer == Writer::Interleaved) {
+		*idle = res;	// what was probed before the window
+		finish(idle, tallies[0], opt, env, tasks, has_writer);
 	}
+	finish(&res, tallies[1], opt, env, tasks, has_writer);
 
 	if (!env.sampled) {
-		env.first_vmstat = vm0;
+		env.first_vmstat = first.vm;
 		env.sampled = true;
 	}
-	env.last_vmstat = vm1;
+	env.last_vmstat = last.vm;
 	return res;
 }

@@ -21,10 +21,14 @@ struct RunEnv {
 
 RunEnv probe_env();
 
-enum class Writer { None, Idle, Busy };
+// fault_under_writer's writer over the sampling window: idle, busy, or
+// both in alternate phases (--windows interleaved, see abba_busy()).
+enum class Writer { None, Idle, Busy, Interleaved };
 
-// Exits the program on error.
+// Exits the program on error. With Writer::Interleaved the result is
+// the busy phases' and *idle gets the idle phases'; idle is not used
+// otherwise.
 ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
-		    unsigned tasks, Writer writer);
+		    unsigned tasks, Writer writer, ModeResult *idle = nullptr);
 
 #endif

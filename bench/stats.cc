@@ -34,6 +34,38 @@ double ratio(double a, double b)
 	return std::isnan(a) || std::isnan(b) || b <= 0 ? NAN : a / b;
 }
 
+// stitch() shifts every field by name: a new one must be added there.
+static_assert(sizeof(Reading) == 7 * sizeof(double),
+	      "Reading changed: update stitch()");
+
+void stitch(std::vector<Reading> *into, const std::vector<Reading> &stretch)
+{
+	if (stretch.empty())
+		return;
+	if (into->empty()) {
+		*into = stretch;
+		return;
+	}
+
+	const Reading base = into->back(), start = stretch.front();
+	auto shift = [&base, &start](const Reading &x, double Reading::*f) {
+		return base.*f + (x.*f - start.*f);
+	};
+	for (size_t i = 1; i < stretch.size(); i++) {
+		Reading r;
+		for (double Reading::*f : { &Reading::t, &Reading::ops, &Reading::cpu,
+					    &Reading::vcsw, &Reading::nvcsw,
+					    &Reading::writer_cpu, &Reading::zap })
+			r.*f = shift(stretch[i], f);
+		into->push_back(r);
+	}
+}
+
+bool abba_busy(unsigned i)
+{
+	return (i + 1) / 2 % 2 == 1;
+}
+
 CpuUse cpu_use(const std::vector<Reading> &r, unsigned tasks)
 {
 	CpuUse u;

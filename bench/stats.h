@@ -47,6 +47,25 @@ struct CpuUse {
 // is NaN.
 CpuUse cpu_use(const std::vector<Reading> &r, unsigned tasks);
 
+// Append a stretch of readings (its start first) to *into, shifted so
+// that its start coincides with the last reading already there: the
+// result reads as if the stretches had followed one another with no gap
+// between, so that cpu_use() can add up disjoint stretches of a window.
+// Every field is shifted, NaN included; into empty takes the stretch as
+// it is.
+void stitch(std::vector<Reading> *into, const std::vector<Reading> &stretch);
+
+// Whether the writer is busy in phase i (from 0) of an interleaved
+// window: off, on, on, off, off, on, on, off, ... (ABBA), so that a
+// drift that is linear in time weighs on both states alike. Any even
+// number of phases gives each state half of them.
+bool abba_busy(unsigned i);
+
+// Length of a phase of an interleaved window, and the time at its start
+// left out of the measurement while the writer changes state.
+constexpr double phase_s = 1.0;
+constexpr double settle_s = 0.2;
+
 // a / b, or NaN if either is NaN or b is not positive.
 double ratio(double a, double b);
 

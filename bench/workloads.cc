@@ -228,18 +228,16 @@ void worker_main(WorkerArgs a)
 	}
 }
 
-void writer_main(Control *ctl, char *region, size_t len, bool busy)
+void writer_main(Control *ctl, char *region, size_t len)
 {
 	while (!ctl->go.load(std::memory_order_acquire) && !stopping(ctl))
 		usleep(1000);
 
-	if (!busy) {
-		while (!stopping(ctl))
-			usleep(10000);
-		return;
-	}
-
 	while (!stopping(ctl)) {
+		if (!ctl->writer_on.load(std::memory_order_relaxed)) {
+			usleep(10000);
+			continue;
+		}
 		if (mprotect(region, len, PROT_READ) ||
 		    mprotect(region, len, PROT_READ | PROT_WRITE)) {
 			int err = errno;

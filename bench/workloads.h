@@ -38,6 +38,7 @@ struct Control {
 	Slot writer;				// mprotect() calls of the writer;
 						// region: its VMA is populated
 						// (--writer-in process)
+	std::atomic<int> writer_on;		// parent: the writer is busy
 };
 
 struct WorkerArgs {
@@ -56,9 +57,12 @@ struct WorkerArgs {
 // Exits the process on error, after setting ctl->failed.
 void worker_main(WorkerArgs a);
 
-// fault_under_writer's writer: toggle [region, region + len) between
-// read-write and read-only until stop; idle, it only waits for stop.
-void writer_main(Control *ctl, char *region, size_t len, bool busy);
+// fault_under_writer's writer: until stop, toggle [region, region + len)
+// between read-write and read-only while ctl->writer_on is set, and
+// sleep in 10 ms steps while it is not (as an idle writer does all the
+// time). It sees a change of writer_on within one mprotect() pair or
+// one sleep.
+void writer_main(Control *ctl, char *region, size_t len);
 
 // Workloads whose tasks keep one mapping, touched once before "ready",
 // so that the parent can see in smaps how it was faulted.

@@ -148,6 +148,8 @@ if $have_python; then
 	result smoke_fault_under_writer_process_json $?
 	json_check "$dir/fuw.json" 'j["writer_in"] == "thread"'
 	result smoke_fault_under_writer_thread_json $?
+	json_check "$dir/fuw.json" 'j["windows"] == "sequential"'
+	result smoke_fault_under_writer_sequential_json $?
 	# x86 counts TLB shootdown IPIs in /proc/interrupts; where there is
 	# no such line the figure is null, never a made-up 0.
 	if grep -q '^ *TLB:' /proc/interrupts 2>/dev/null; then
@@ -161,7 +163,30 @@ else
 	skip smoke_fault_under_writer_process_json "no python3"
 	skip smoke_fault_under_writer_thread_json "no python3"
 	skip smoke_tlb_shootdowns "no python3"
+	skip smoke_fault_under_writer_sequential_json "no python3"
 fi
+
+# Interleaved windows: two idle and two busy phases of one run, kept
+# apart: the writer makes no call in an idle phase once it settled, and
+# each state gets one sample per phase. Both places of the writer.
+for where in thread process; do
+	spf "fuwi-$where" -t fault_under_writer -p 4k -n 1 -d 2 -w 0 --writer-size 32 \
+		--writer-in "$where" --windows interleaved &&
+		csv_check "$dir/fuwi-$where.csv" 1 '$4 > 0 && $5 >= 0'
+	result "smoke_fault_under_writer_interleaved_$where" $?
+	if $have_python; then
+		json_check "$dir/fuwi-$where.json" 'j["windows"] == "interleaved" and
+			j["phase_s"] == 1.0 and j["settle_s"] == 0.2 and
+			(lambda b, i: len(b["samples"]) == 2 and len(i["samples"]) == 2 and
+				b["writer_mprotect_per_s"] > 0 and i["writer_mprotect_per_s"] == 0 and
+				0 < b["writer_cpu"] <= 1.05 and 0 <= i["writer_cpu"] < 0.2 and
+				len(b["faulter_cpu_samples"]) == 2 and i["mean"] > 0)(
+				j["results"][0]["threads"], j["results"][0]["threads_writer_idle"])'
+		result "smoke_fault_under_writer_interleaved_${where}_json" $?
+	else
+		skip "smoke_fault_under_writer_interleaved_${where}_json" "no python3"
+	fi
+done
 
 spf fuwthp -t fault_under_writer -p thp -n 1 -d 1 -w 0 -s 8 --writer-size 32 &&
 	csv_check "$dir/fuwthp.csv" 1 '$4 > 0'

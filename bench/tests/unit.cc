@@ -82,13 +82,14 @@ void args_tests()
 			      "-w", "0", "-d", "3", "-s", "8", "-p", "thp",
 			      "-o", "a.csv", "-j", "b.json", "--accel", "TCG",
 			      "--series", "v1", "--writer-size", "64",
-			      "--writer-in", "process" }, &o) ==
-		      ParseStatus::Ok);
+			      "--writer-in", "process", "--windows", "interleaved" },
+			    &o) == ParseStatus::Ok);
 		CHECK(o.workload == Workload::FaultUnderWriter);
 		CHECK(o.threads && !o.processes);
 		CHECK(o.tasks_min == 2 && o.tasks_max == 2);
 		CHECK(o.warmup_s == 0 && o.duration_s == 3);
 		CHECK(o.size_mb == 8 && o.writer_mb == 64 && o.writer_process);
+		CHECK(o.interleave);
 		CHECK(o.page == PageMode::Huge);
 		CHECK(o.csv_path == "a.csv" && o.json_path == "b.json");
 		CHECK(o.accel == "TCG" && o.series == "v1");
@@ -122,6 +123,13 @@ void args_tests()
 		Options o;
 		CHECK(parse({ "-t", "fault_under_writer" }, &o) == ParseStatus::Ok);
 		CHECK(o.threads && !o.processes);
+		CHECK(!o.interleave);	// sequential windows by default
+	});
+	add("args_windows_sequential", [] {
+		Options o;
+		CHECK(parse({ "-t", "fault_under_writer", "--windows=interleaved",
+			      "--windows", "sequential" }, &o) == ParseStatus::Ok);
+		CHECK(!o.interleave);
 	});
 	add("args_last_value_wins", [] {
 		Options o;
@@ -168,6 +176,9 @@ void args_tests()
 		{ "zero_writer_size", { "-t", "fault_under_writer", "--writer-size", "0" } },
 		{ "writer_in_elsewhere", { "-t", "same_vma", "--writer-in", "thread" } },
 		{ "writer_in_unknown", { "-t", "fault_under_writer", "--writer-in", "mm" } },
+		{ "windows_elsewhere", { "-t", "page_fault1", "--windows", "interleaved" } },
+		{ "windows_unknown", { "-t", "fault_under_writer", "--windows", "abab" } },
+		{ "windows_missing", { "-t", "fault_under_writer", "--windows" } },
 		{ "empty_output", { "-t", "page_fault1", "-o", "" } },
 		{ "missing_accel", { "-t", "page_fault1", "--accel" } },
 		{ "empty_series", { "-t", "page_fault1", "--series=" } },
@@ -285,6 +296,64 @@ void stats_tests()
 		CpuUse u = cpu_use(r, 2);
 		CHECK(near(u.zap_per_s, 2) && std::isnan(u.ops_outside_zap));
 		CHECK(std::isnan(cpu_use(window(), 0).ops_outside_zap));
+	});
+	add("stats_stitch_two_stretches", [=] {
+		// The window, then a second stretch 100 s later and far off
+		// in every counter: the joint reads as one contiguous window.
+		std::vector<Reading> r, later = window();
+		for (Reading &x : later) {
+			x.t += 100;
+			x.ops += 5000;
+			x.cpu += 50;
+			x.writer_cpu += 20;
+			x.vcsw += 9;
+			x.nvcsw += 900;
+			x.zap += 7;
+		}
+		stitch(&r, window());
+		CHECK(r.size() == 3 && near(r[2].t, 11.5));
+		stitch(&r, later);
+		CHECK(r.size() == 5);
+		CHECK(near(r[3].t, 12) && near(r[4].t, 13));
+		CHECK(near(r[4].ops, 2800 + 1800));
+		CpuUse u = cpu_use(r, 2), one = cpu_use(window(), 2);
+		CHECK(u.samples.size() == 4 && near(u.samples[3], 1));
+		CHECK(near(u.faulter, one.faulter));
+		CHECK(near(u.writer, one.writer));
+		CHECK(near(u.ops_per_cpu_s, one.ops_per_cpu_s));
+		CHECK(near(u.vcsw_per_s, one.vcsw_per_s));
+		CHECK(near(u.nvcsw_per_s, one.nvcsw_per_s));
+		CHECK(near(u.zap_per_s, one.zap_per_s));
+		CHECK(near(u.ops_outside_zap, one.ops_outside_zap));
+	});
+	add("stats_stitch_nan_and_empty", [=] {
+		std::vector<Reading> r = window(), bad = window();
+		bad[1].cpu = NAN;
+		stitch(&r, {});
+		CHECK(r.size() == 3);
+		stitch(&r, bad);
+		CHECK(r.size() == 5 && std::isnan(r[3].cpu));
+		CHECK(std::isnan(cpu_use(r, 2).faulter));
+		CHECK(near(cpu_use(r, 2).vcsw_per_s, 2));
+	});
+	add("stats_abba_order", [] {
+		bool want[] = { false, true, true, false, false, true, true, false };
+		for (unsigned i = 0; i < 8; i++)
+			CHECK(abba_busy(i) == want[i]);
+		// Every even number of phases: half of them busy, and the
+		// busy phases' mean index equal to the idle ones' at each
+		// multiple of four.
+		for (unsigned n = 2; n <= 40; n += 2) {
+			unsigned busy = 0;
+			double sum[2] = { 0, 0 };
+			for (unsigned i = 0; i < n; i++) {
+				busy += abba_busy(i);
+				sum[abba_busy(i)] += i;
+			}
+			CHECK(busy == n / 2);
+			if (n % 4 == 0)
+				CHECK(near(sum[0], sum[1]));
+		}
 	});
 }
 
@@ -462,6 +531,12 @@ void output_tests()
 		CHECK(json_balanced(j));
 		CHECK(has(j, "\"writer_size_mb\": 256"));
 		CHECK(has(j, "\"writer_in\": \"thread\""));
+		CHECK(has(j, "\"windows\": \"sequential\""));
+		CHECK(!has(j, "\"phase_s\""));
+		r.interleaved = true;
+		std::string ji = format_json(r);
+		CHECK(has(ji, "\"windows\": \"interleaved\""));
+		CHECK(has(ji, "\"phase_s\": 1.0") && has(ji, "\"settle_s\": 0.2"));
 		CHECK(has(j, "\"threads_writer_idle\": {"));
 		CHECK(has(j, "\"busy_idle_ratio\": 0.4502"));
 		CHECK(has(j, "\"busy_idle_ratio\": null"));
