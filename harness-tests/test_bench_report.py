@@ -597,6 +597,24 @@ class Rounds(unittest.TestCase):
                              label="vanilla-6.1")["TLB IPIs/s, busy"], "—")
         self.assertIn("TLB IPIs/s are x86's TLB shootdown interrupts", md)
 
+    def test_how_idle_and_busy_were_windowed(self):
+        md = self.report()[1]
+        # Reports from before --windows: sequential.
+        self.assertIn("Idle and busy: sequential: a window with the writer idle, then "
+                      "one with it busy.", md)
+        self.assertNotIn("interleaved", md)
+        for label, ratios in self.RATIOS.items():
+            for n, v in enumerate(ratios, 1):
+                self.put(n, label, v, windows="interleaved", phase_s=1.0, settle_s=0.2)
+        md = self.report()[1]
+        rounds = md[md.index("## Headline over"):]
+        self.assertIn("Idle and busy: interleaved in one window: the writer idle and "
+                      "busy in alternate 1 s phases in ABBA order", rounds)
+        self.assertIn("each measured after its first 0.2 s", rounds)
+        self.assertNotIn("sequential", rounds)
+        # The suite's headline (not rounds) is still sequential here.
+        self.assertIn("sequential", md[:md.index("## Headline over")])
+
     def test_no_rounds_no_section(self):
         shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR))
         self.assertNotIn("Headline over", self.report()[1])

@@ -112,6 +112,9 @@ class Run:
                 self.busy_idle_zap[int(r["tasks"])] = number(
                     r.get("busy_idle_ratio_outside_zap"))
         self.duration = doc.get("duration_s")
+        # How fault_under_writer measured its writer idle and busy.
+        self.windows = doc.get("windows", "sequential")
+        self.phase = (doc.get("phase_s"), doc.get("settle_s"))
         self.pages = doc["page_size"] if applied else None
         # fault_under_writer's control runs (spfbench --writer-in process)
         # are a workload of their own.
@@ -309,7 +312,23 @@ def headline(present):
                  "writer (see the CPU use table below).")
     if ZAP_MEASURE in shown:
         text += " " + ZAP_TEXT
+    text += " " + windows_text(present)
     return ["", "## Headline: fault_under_writer, 4k pages", ""] + table(head, rows) + ["", text]
+
+
+def windows_text(runs):
+    """How the runs measured the writer idle and busy, as a sentence."""
+    texts = []
+    for how, (phase, settle) in sorted({(r.windows, r.phase) for r in runs},
+                                       key=str):
+        if how == "interleaved":
+            texts.append(f"interleaved in one window: the writer idle and busy in "
+                         f"alternate {phase:g} s phases in ABBA order (idle, busy, busy, "
+                         f"idle, ...), each measured after its first {settle:g} s, so "
+                         "that both states see the same state of the machine")
+        else:
+            texts.append(f"{how}: a window with the writer idle, then one with it busy")
+    return "Idle and busy: " + "; ".join(texts) + "."
 
 
 BUSY_IDLE = "busy/idle"
@@ -402,7 +421,7 @@ def rounds_section(rounds, labels, subject):
     out += ["", "Each round boots every kernel once, in an order that rotates from round "
             "to round, and runs only fault_under_writer with 4 KiB pages, sampling "
             f"{', '.join(durations)} s per task count with the writer idle and busy. "
-            "Mean over the rounds ± the half-width of its 95% confidence interval "
+            f"{windows_text(runs)} Mean over the rounds ± the half-width of its 95% confidence interval "
             "(Student's t, n − 1 degrees of freedom)."]
     if control:
         out[-1] += (" The control runs the same writer in a process of its own, in the "
