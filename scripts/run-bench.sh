@@ -9,7 +9,10 @@
 # printed), scaling.svg and summary.csv from bench_report.py.
 #
 # Quick mode (default) runs each workload for 1..VCPUS tasks with 3 s
-# samples; --full uses 10 s samples. VCPUS (default 2) and ACCEL (tcg)
+# samples; --full uses 10 s samples. fault_under_writer measures its
+# writer idle and busy interleaved, in alternate 1 s phases of one window
+# (spfbench --windows interleaved), so that a change of the emulated
+# machine's pace between two windows cannot pass for the writer's effect. VCPUS (default 2) and ACCEL (tcg)
 # are passed to boot.sh.
 #
 # Then ROUNDS (default 3 quick, 5 full; 0: none) more rounds of the
@@ -71,8 +74,8 @@ write_plan "$plan" "$warm" "$dur" <<-'EOF'
 		page_fault1 -t page_fault1
 		page_fault2 -t page_fault2
 		page_fault3 -t page_fault3
-		fault_under_writer-4k -t fault_under_writer -p 4k
-		fault_under_writer-thp -t fault_under_writer -p thp
+		fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
+		fault_under_writer-thp -t fault_under_writer -p thp --windows interleaved
 		same_vma -t same_vma
 		mmap_churn -t mmap_churn
 	EOF
@@ -80,8 +83,8 @@ rplan=$out/rounds.plan
 # The headline, and its control: the same writer in a process of its
 # own, which shares the CPUs with the faulters but not their mm.
 write_plan "$rplan" 2 10 <<-'EOF'
-	fault_under_writer-4k -t fault_under_writer -p 4k
-	fault_under_writer-4k-wproc -t fault_under_writer -p 4k --writer-in process
+	fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
+	fault_under_writer-4k-wproc -t fault_under_writer -p 4k --writer-in process --windows interleaved
 EOF
 
 # The 6.1 tree with the series (applied from patches/ unless the work
