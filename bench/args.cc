@@ -22,6 +22,7 @@ const WorkloadEntry workloads[] = {
 constexpr unsigned max_tasks = 4096;
 constexpr unsigned max_seconds = 24 * 3600;
 constexpr unsigned max_size_mb = 1u << 20;	// 1 TiB
+constexpr unsigned max_writer_rate = 1000000;	// calls/s
 
 // Strict unsigned decimal: digits only, no sign, no overflow, <= max.
 bool parse_uint(const std::string &s, unsigned max, unsigned *out)
@@ -106,6 +107,9 @@ std::string usage()
 	"  --writer-in WHERE fault_under_writer's writer: thread (in the\n"
 	"                   faulters' mm, default) or process (a control: an\n"
 	"                   mm of its own, sharing only the CPUs)\n"
+	"  --writer-rate N fault_under_writer's writer makes at most N\n"
+	"                   mprotect() calls a second, evenly paced (default\n"
+	"                   0: as many as it can)\n"
 	"  --windows HOW    fault_under_writer's writer idle and busy:\n"
 	"                   sequential (an idle window, then a busy one;\n"
 	"                   default) or interleaved (one window of -d idle\n"
@@ -122,7 +126,7 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 	Options o;
 	bool have_workload = false, have_mode = false;
 	bool have_n = false, have_N = false, have_writer = false;
-	bool have_writer_in = false, have_windows = false;
+	bool have_writer_in = false, have_windows = false, have_rate = false;
 
 	auto fail = [err](const std::string &msg) {
 		*err = msg;
@@ -146,7 +150,7 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 			}
 			if (flag != "--accel" && flag != "--series" &&
 			    flag != "--writer-size" && flag != "--writer-in" &&
-			    flag != "--windows")
+			    flag != "--windows" && flag != "--writer-rate")
 				return fail("unknown option '" + flag + "'");
 		} else if (arg.size() >= 2 && arg[0] == '-') {
 			flag = arg.substr(0, 2);
@@ -221,6 +225,10 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 				return fail("unknown writer place '" + val +
 					    "' (thread or process)");
 			have_writer_in = true;
+		} else if (flag == "--writer-rate") {
+			if (!parse_uint(val, max_writer_rate, &o.writer_rate))
+				return fail("bad writer rate '" + val + "'");
+			have_rate = true;
 		} else if (flag == "--windows") {
 			if (val == "sequential")
 				o.interleave = false;
@@ -266,6 +274,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 		return fail("--writer-in only applies to fault_under_writer");
 	} else if (have_windows) {
 		return fail("--windows only applies to fault_under_writer");
+	} else if (have_rate) {
+		return fail("--writer-rate only applies to fault_under_writer");
 	}
 	if (o.size_mb == 0)
 		o.size_mb = default_size_mb(o.workload);

@@ -32,6 +32,7 @@ struct Options {
 	unsigned writer_mb = 256;	// fault_under_writer only
 	bool writer_process = false;	// its writer in a process of its own
 	bool interleave = false;	// --windows interleaved
+	unsigned writer_rate = 0;	// mprotect() calls/s, 0: unpaced
 	PageMode page = PageMode::Small;
 	std::string csv_path;		// empty: stdout
 	std::string json_path;		// empty: no JSON

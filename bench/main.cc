@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 	rep.writer_mb = writer ? opt.writer_mb : 0;
 	rep.writer_process = writer && opt.writer_process;
 	rep.interleaved = writer && opt.interleave;
+	rep.writer_rate = writer ? opt.writer_rate : 0;
 	rep.warmup_s = opt.warmup_s;
 	rep.duration_s = opt.duration_s;
 	rep.accel = opt.accel;

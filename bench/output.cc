@@ -236,6 +236,7 @@ std::string format_json(const Report &r)
 	if (writer) {
 		j.key("writer_size_mb").integer(r.writer_mb);
 		j.key("writer_in").str(r.writer_process ? "process" : "thread");
+		j.key("writer_rate").integer(r.writer_rate);
 		j.key("windows").str(r.interleaved ? "interleaved" : "sequential");
 		if (r.interleaved) {
 			j.key("phase_s").num(phase_s, "%.1f");

@@ -48,6 +48,7 @@ struct Report {
 	unsigned writer_mb = 0;		// 0: no writer
 	bool writer_process = false;	// the writer had an mm of its own
 	bool interleaved = false;	// idle and busy in alternate phases
+	unsigned writer_rate = 0;	// mprotect() calls/s at most, 0: unpaced
 	unsigned warmup_s = 0;
 	unsigned duration_s = 0;
 	std::string accel, kernel, series, spf_switch;

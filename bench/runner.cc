@@ -398,7 +398,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 			}
 			memset(vma, 1, writer_len);
 			run.ctl->writer.region.store(1);
-			writer_main(run.ctl, vma, writer_len);
+			writer_main(run.ctl, vma, writer_len, opt.writer_rate);
 			_exit(0);
 		}
 		run.writer_pid = pid;
@@ -448,7 +448,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	if (writer != Writer::None && !opt.writer_process) {
 		try {
 			writer_thread = std::thread(writer_main, run.ctl, writer_vma,
-						    writer_len);
+						    writer_len, opt.writer_rate);
 		} catch (const std::system_error &e) {
 			fatal(run, "cannot start the writer thread", e.code().value());
 		}

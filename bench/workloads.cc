@@ -228,8 +228,11 @@ void worker_main(WorkerArgs a)
 	}
 }
 
-void writer_main(Control *ctl, char *region, size_t len)
+void writer_main(Control *ctl, char *region, size_t len, unsigned rate)
 {
+	const uint64_t period = rate ? 2000000000ull / rate : 0;	// ns a pair
+	uint64_t next = 0;		// when the next pair may start
+
 	while (!ctl->go.load(std::memory_order_acquire) && !stopping(ctl))
 		usleep(1000);
 
@@ -237,6 +240,18 @@ void writer_main(Control *ctl, char *region, size_t len)
 		if (!ctl->writer_on.load(std::memory_order_relaxed)) {
 			usleep(10000);
 			continue;
+		}
+		if (period) {
+			uint64_t t = mono_ns();
+			if (next > t) {
+				timespec ts = { static_cast<time_t>(next / 1000000000u),
+						static_cast<long>(next % 1000000000u) };
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+						nullptr);
+			} else if (t - next > period) {
+				next = t;	// late (or first): no catching up
+			}
+			next += period;
 		}
 		if (mprotect(region, len, PROT_READ) ||
 		    mprotect(region, len, PROT_READ | PROT_WRITE)) {

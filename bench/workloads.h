@@ -61,8 +61,10 @@ void worker_main(WorkerArgs a);
 // between read-write and read-only while ctl->writer_on is set, and
 // sleep in 10 ms steps while it is not (as an idle writer does all the
 // time). It sees a change of writer_on within one mprotect() pair or
-// one sleep.
-void writer_main(Control *ctl, char *region, size_t len);
+// one sleep. With rate > 0 it starts a pair every 2 / rate seconds at
+// most; a pair that starts late starts the schedule afresh, so that a
+// writer that cannot keep up runs as fast as it can, never in bursts.
+void writer_main(Control *ctl, char *region, size_t len, unsigned rate);
 
 // Workloads whose tasks keep one mapping, touched once before "ready",
 // so that the parent can see in smaps how it was faulted.

@@ -166,6 +166,22 @@ else
 	skip smoke_fault_under_writer_sequential_json "no python3"
 fi
 
+# A paced writer keeps to its rate, 20 mprotect() calls a second, in the
+# busy phases, and makes none in the idle ones.
+spf fuwpaced -t fault_under_writer -p 4k -n 1 -d 2 -w 0 --writer-size 32 \
+	--windows interleaved --writer-rate 20 &&
+	csv_check "$dir/fuwpaced.csv" 1 '$4 > 0'
+result smoke_fault_under_writer_paced $?
+if $have_python; then
+	json_check "$dir/fuwpaced.json" 'j["writer_rate"] == 20 and
+		(lambda b, i: 14 <= b["writer_mprotect_per_s"] <= 24 and
+			i["writer_mprotect_per_s"] == 0 and b["writer_cpu"] < 0.5)(
+			j["results"][0]["threads"], j["results"][0]["threads_writer_idle"])'
+	result smoke_fault_under_writer_paced_json $?
+else
+	skip smoke_fault_under_writer_paced_json "no python3"
+fi
+
 # Interleaved windows: two idle and two busy phases of one run, kept
 # apart: the writer makes no call in an idle phase once it settled, and
 # each state gets one sample per phase. Both places of the writer.

@@ -82,14 +82,15 @@ void args_tests()
 			      "-w", "0", "-d", "3", "-s", "8", "-p", "thp",
 			      "-o", "a.csv", "-j", "b.json", "--accel", "TCG",
 			      "--series", "v1", "--writer-size", "64",
-			      "--writer-in", "process", "--windows", "interleaved" },
+			      "--writer-in", "process", "--windows", "interleaved",
+			      "--writer-rate", "50" },
 			    &o) == ParseStatus::Ok);
 		CHECK(o.workload == Workload::FaultUnderWriter);
 		CHECK(o.threads && !o.processes);
 		CHECK(o.tasks_min == 2 && o.tasks_max == 2);
 		CHECK(o.warmup_s == 0 && o.duration_s == 3);
 		CHECK(o.size_mb == 8 && o.writer_mb == 64 && o.writer_process);
-		CHECK(o.interleave);
+		CHECK(o.interleave && o.writer_rate == 50);
 		CHECK(o.page == PageMode::Huge);
 		CHECK(o.csv_path == "a.csv" && o.json_path == "b.json");
 		CHECK(o.accel == "TCG" && o.series == "v1");
@@ -124,6 +125,7 @@ void args_tests()
 		CHECK(parse({ "-t", "fault_under_writer" }, &o) == ParseStatus::Ok);
 		CHECK(o.threads && !o.processes);
 		CHECK(!o.interleave);	// sequential windows by default
+		CHECK(o.writer_rate == 0);	// unpaced
 	});
 	add("args_windows_sequential", [] {
 		Options o;
@@ -179,6 +181,10 @@ void args_tests()
 		{ "windows_elsewhere", { "-t", "page_fault1", "--windows", "interleaved" } },
 		{ "windows_unknown", { "-t", "fault_under_writer", "--windows", "abab" } },
 		{ "windows_missing", { "-t", "fault_under_writer", "--windows" } },
+		{ "rate_elsewhere", { "-t", "same_vma", "--writer-rate", "50" } },
+		{ "rate_not_a_number", { "-t", "fault_under_writer", "--writer-rate", "5x" } },
+		{ "rate_negative", { "-t", "fault_under_writer", "--writer-rate", "-5" } },
+		{ "rate_too_high", { "-t", "fault_under_writer", "--writer-rate", "1000001" } },
 		{ "empty_output", { "-t", "page_fault1", "-o", "" } },
 		{ "missing_accel", { "-t", "page_fault1", "--accel" } },
 		{ "empty_series", { "-t", "page_fault1", "--series=" } },
@@ -532,9 +538,12 @@ void output_tests()
 		CHECK(has(j, "\"writer_size_mb\": 256"));
 		CHECK(has(j, "\"writer_in\": \"thread\""));
 		CHECK(has(j, "\"windows\": \"sequential\""));
-		CHECK(!has(j, "\"phase_s\""));
+		CHECK(j.find("\"phase_s\"") == std::string::npos);
+		CHECK(has(j, "\"writer_rate\": 0"));
 		r.interleaved = true;
+		r.writer_rate = 40;
 		std::string ji = format_json(r);
+		CHECK(has(ji, "\"writer_rate\": 40"));
 		CHECK(has(ji, "\"windows\": \"interleaved\""));
 		CHECK(has(ji, "\"phase_s\": 1.0") && has(ji, "\"settle_s\": 0.2"));
 		CHECK(has(j, "\"threads_writer_idle\": {"));
