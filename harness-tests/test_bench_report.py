@@ -559,11 +559,37 @@ class Rounds(unittest.TestCase):
         self.assertFalse([r for r in p if r["measure"] == br.CONTROL_MEASURE
                           and r["against"] == "vanilla-6.1"])
 
+    def test_paced_rows_rates_and_pairs(self):
+        for label, values in {"spf-on": (0.90, 0.91, 0.92),
+                              "pervma-6.12": (0.80, 0.81, 0.82)}.items():
+            for n, v in enumerate(values, 1):
+                self.put(n, label, v, name="fuw-4k-paced.json", writer_rate=50)
+        tables, md = self.report()
+        t = tables["Headline over 3 rounds"]
+        self.assertEqual(row(t, tasks=1, measure=br.PACED_MEASURE), {
+            "tasks": "1", "measure": br.PACED_MEASURE, "vanilla-6.1": "—",
+            "pervma-6.12": "0.81 ± 0.02", "spf-on": "0.91 ± 0.02"})
+        self.assertEqual(row(t, tasks=1, measure="busy/idle")["spf-on"], "0.92 ± 0.05")
+        self.assertIn("The paced runs cap the writer thread at 50 mprotect() calls", md)
+        p = tables["spf-on against each kernel, paired by round"]
+        self.assertEqual(row(p, tasks=1, measure=br.PACED_MEASURE, against="pervma-6.12")
+                         ["spf-on is"], "above")
+        # The writers' rates as they counted them: the fixture's, everywhere.
+        w = tables["The writer's mprotect() calls per second, busy"]
+        rate = f"{self.doc['results'][0]['threads']['writer_mprotect_per_s']:.0f}"
+        self.assertEqual(row(w, tasks=1, writer="writer thread, paced")["spf-on"],
+                         f"{rate} ± 0")
+        self.assertEqual(row(w, tasks=1, writer="writer thread")["vanilla-6.1"],
+                         f"{rate} ± 0")
+        self.assertEqual(br.load_run("x", os.path.join(
+            self.dir, br.ROUNDS_DIR, "r1", "spf-on", "fuw-4k-paced.json")).key, br.PACED)
+
     def test_no_control_no_control_row(self):
         tables, md = self.report()
         self.assertFalse([r for r in tables["Headline over 3 rounds"]
                           if r["measure"] == br.CONTROL_MEASURE])
         self.assertNotIn("The control runs", md)
+        self.assertNotIn("paced", md)
 
     def test_a_control_run_is_a_workload_of_its_own(self):
         doc = json.loads(json.dumps(self.doc))

@@ -64,6 +64,8 @@ MODES = ("processes", "threads", "threads_writer_idle")
 HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
 CONTROL_SUFFIX = ", writer process"  # key and title of a control run
 CONTROL = f"fault_under_writer{CONTROL_SUFFIX} 4k"  # the headline's control
+PACED_SUFFIX = ", writer paced"  # key and title of a run with --writer-rate
+PACED = f"fault_under_writer{PACED_SUFFIX} 4k"  # the headline, writer paced
 ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
 # Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
 # above 30 the normal quantile.
@@ -117,9 +119,12 @@ class Run:
         self.phase = (doc.get("phase_s"), doc.get("settle_s"))
         self.pages = doc["page_size"] if applied else None
         # fault_under_writer's control runs (spfbench --writer-in process)
-        # are a workload of their own.
+        # and its runs with a paced writer (--writer-rate) are workloads
+        # of their own.
         control = doc.get("writer_in") == "process"
-        self.title = self.workload + (CONTROL_SUFFIX if control else "")
+        self.writer_rate = doc.get("writer_rate") or 0
+        self.title = (self.workload + (CONTROL_SUFFIX if control else "")
+                      + (PACED_SUFFIX if self.writer_rate else ""))
         self.key = self.title + (f" {self.pages}" if self.pages else "")
 
 
@@ -141,6 +146,7 @@ def stats(m):
             "min": number(m["min"]), "max": number(m["max"]),
             "samples": len(m["samples"]), "idle_pct": number(m["idle_pct"]),
             "tlb": number(m.get("tlb_shootdowns_per_s")),
+            "writer_calls": number(m.get("writer_mprotect_per_s")),
             **{k: number(m.get(k)) for k in CPU_KEYS}}
 
 
@@ -339,13 +345,15 @@ ZAP_TEXT = ("Outside MADV_DONTNEED takes out the time the faulters spent in the 
             "for read on every kernel here, so it waits for the writer even where "
             "the faults do not.")
 CONTROL_MEASURE = "control: busy/idle, writer in its own process"
+PACED_MEASURE = "busy/idle, writer paced"
 # The headline's ratios, also over rounds: name, the run's key, its value
 # at a task count (NaN where not measured).
 MEASURES = ((BUSY_IDLE, HEADLINE, lambda r, t: r.busy_idle.get(t, math.nan)),
             (CPU_MEASURE, HEADLINE,
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
             (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
-            (CONTROL_MEASURE, CONTROL, lambda r, t: r.busy_idle.get(t, math.nan)))
+            (CONTROL_MEASURE, CONTROL, lambda r, t: r.busy_idle.get(t, math.nan)),
+            (PACED_MEASURE, PACED, lambda r, t: r.busy_idle.get(t, math.nan)))
 
 
 def t975(df):
@@ -378,7 +386,7 @@ def load_rounds(results):
     for name in names:
         runs = {}
         for r in load(os.path.join(top, name)):
-            if r.key in (HEADLINE, CONTROL):
+            if r.key in (HEADLINE, CONTROL, PACED):
                 runs.setdefault(r.label, {})[r.key] = r
         if not any(HEADLINE in k for k in runs.values()):
             raise ReportError(f"{os.path.join(top, name)}: no {HEADLINE} report")
@@ -394,6 +402,7 @@ def rounds_section(rounds, labels, subject):
     tasks_all = sorted({t for r in runs for t in r.busy_idle})
     durations = sorted({str(r.duration) for r in runs})
     control = any(r.key == CONTROL for r in runs)
+    rates = sorted({r.writer_rate for r in runs if r.key == PACED})
 
     def values(label, measure, tasks):
         _, key, get = measure
@@ -447,15 +456,28 @@ def rounds_section(rounds, labels, subject):
                 "rounds, with its 95% interval: above or below where the interval "
                 "excludes 0."]
 
-    tlb = [(name, key, lambda r, t: r.rows[t]["threads"]["tlb"]
-            if "threads" in r.rows.get(t, {}) else math.nan)
-           for name, key in (("writer thread", HEADLINE), ("writer process", CONTROL))]
-    rows = ci_rows(tlb, ".0f")
-    if rows:
-        out += ["", "### TLB shootdown IPIs per second, writer busy", ""]
-        out += table(["tasks", "writer"] + labels, rows)
-        out += ["", "x86's TLB shootdown interrupts of all CPUs (/proc/interrupts), over "
-                "the rounds (mean ± 95% half-width)."]
+    if rates:
+        out[-1] += (f" The paced runs cap the writer thread at {' or '.join(map(str, rates))} "
+                    "mprotect() calls a second, evenly spread, so that every kernel that "
+                    "keeps up faces the same number of write-lock holds and TLB flushes "
+                    "a second; unpaced, each writer makes as many as its kernel allows "
+                    "(see its rate below).")
+
+    def busy(stat):
+        return lambda r, t: (r.rows[t]["threads"][stat] if "threads" in r.rows.get(t, {})
+                             else math.nan)
+    writers = (("writer thread", HEADLINE), ("writer process", CONTROL),
+               ("writer thread, paced", PACED))
+    for stat, title, text in (
+            ("writer_calls", "The writer's mprotect() calls per second, busy",
+             "As each writer counted them, over the rounds (mean ± 95% half-width)."),
+            ("tlb", "TLB shootdown IPIs per second, writer busy",
+             "x86's TLB shootdown interrupts of all CPUs (/proc/interrupts), over "
+             "the rounds (mean ± 95% half-width).")):
+        rows = ci_rows([(name, key, busy(stat)) for name, key in writers], ".0f")
+        if rows:
+            out += ["", f"### {title}", ""] + table(["tasks", "writer"] + labels, rows)
+            out += ["", text]
 
     rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0], tasks)]
             for tasks in tasks_all for l in labels]
