@@ -12,12 +12,13 @@
 # samples; --full uses 10 s samples. fault_under_writer measures its
 # writer idle and busy interleaved, in alternate 1 s phases of one window
 # (spfbench --windows interleaved), so that a change of the emulated
-# machine's pace between two windows cannot pass for the writer's effect. VCPUS (default 2) and ACCEL (tcg)
-# are passed to boot.sh.
+# machine's pace between two windows cannot pass for the writer's effect.
+# VCPUS (default 2) and ACCEL (tcg) are passed to boot.sh.
 #
 # Then ROUNDS (default 3 quick, 5 full; 0: none) more rounds of the
 # headline workload alone, fault_under_writer with 4 KiB pages and 10 s
-# samples, and its control with the writer in a process of its own:
+# samples, its control with the writer in a process of its own, and the
+# same with the writer paced at 50 mprotect() calls a second:
 # each round boots every kernel once, the order rotating from round to
 # round, into rounds/r<N>/<label>/. The report gives the mean
 # of each ratio over the rounds with its 95% interval, and SPF on
@@ -81,10 +82,16 @@ write_plan "$plan" "$warm" "$dur" <<-'EOF'
 	EOF
 rplan=$out/rounds.plan
 # The headline, and its control: the same writer in a process of its
-# own, which shares the CPUs with the faulters but not their mm.
+# own, which shares the CPUs with the faulters but not their mm. Then
+# the headline with the writer paced at 50 mprotect() calls a second,
+# fewer than the slowest kernel here makes unpaced (6.12: 64-72 with two
+# faulters), so that every kernel faces the same write load: unpaced,
+# 6.1's faster mprotect() under TCG takes the lock and flushes the TLB
+# more often.
 write_plan "$rplan" 2 10 <<-'EOF'
 	fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
 	fault_under_writer-4k-wproc -t fault_under_writer -p 4k --writer-in process --windows interleaved
+	fault_under_writer-4k-paced -t fault_under_writer -p 4k --writer-rate 50 --windows interleaved
 EOF
 
 # The 6.1 tree with the series (applied from patches/ unless the work
