@@ -570,7 +570,9 @@ class Rounds(unittest.TestCase):
             "tasks": "1", "measure": br.PACED_MEASURE, "vanilla-6.1": "—",
             "pervma-6.12": "0.81 ± 0.02", "spf-on": "0.91 ± 0.02"})
         self.assertEqual(row(t, tasks=1, measure="busy/idle")["spf-on"], "0.92 ± 0.05")
-        self.assertIn("The paced runs cap the writer thread at 50 mprotect() calls", md)
+        # Said where the rounds are described, before the paired table.
+        self.assertIn("The paced runs cap the writer thread at 50 mprotect() calls",
+                      md[md.index("## Headline over"):md.index("### spf-on against")])
         p = tables["spf-on against each kernel, paired by round"]
         self.assertEqual(row(p, tasks=1, measure=br.PACED_MEASURE, against="pervma-6.12")
                          ["spf-on is"], "above")

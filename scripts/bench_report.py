@@ -438,6 +438,12 @@ def rounds_section(rounds, labels, subject):
                     "(no mmap_lock, no TLB flush of their address space), so its "
                     "busy/idle is what the emulated machine alone leaves of the idle "
                     "rate.")
+    if rates:
+        out[-1] += (f" The paced runs cap the writer thread at {' or '.join(map(str, rates))} "
+                    "mprotect() calls a second, evenly spread, so that every kernel that "
+                    "keeps up faces the same number of write-lock holds and TLB flushes "
+                    "a second; unpaced, each writer makes as many as its kernel allows "
+                    "(see its rate below).")
 
     if subject in labels:
         rows = []
@@ -456,12 +462,6 @@ def rounds_section(rounds, labels, subject):
                 "rounds, with its 95% interval: above or below where the interval "
                 "excludes 0."]
 
-    if rates:
-        out[-1] += (f" The paced runs cap the writer thread at {' or '.join(map(str, rates))} "
-                    "mprotect() calls a second, evenly spread, so that every kernel that "
-                    "keeps up faces the same number of write-lock holds and TLB flushes "
-                    "a second; unpaced, each writer makes as many as its kernel allows "
-                    "(see its rate below).")
 
     def busy(stat):
         return lambda r, t: (r.rows[t]["threads"][stat] if "threads" in r.rows.get(t, {})
