@@ -467,11 +467,15 @@ class Rounds(unittest.TestCase):
                                  busy_idle_ratio_outside_zap=zap)
         write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, name), doc)
 
-    def put_control(self, ratios):
-        """The control runs, the writer in its own process: {label: per round}."""
+    def put_all(self, ratios, name, **env):
+        """Reports NAME of busy/idle {label: per round}, with env set."""
         for label, values in ratios.items():
             for n, v in enumerate(values, 1):
-                self.put(n, label, v, name="fuw-4k-wproc.json", writer_in="process")
+                self.put(n, label, v, name=name, **env)
+
+    def put_control(self, ratios):
+        """The control runs, the writer in its own process: {label: per round}."""
+        self.put_all(ratios, "fuw-4k-wproc.json", writer_in="process")
 
     def report(self, *args):
         for name in br.OUTPUTS:  # a report per call
@@ -560,10 +564,8 @@ class Rounds(unittest.TestCase):
                           and r["against"] == "vanilla-6.1"])
 
     def test_paced_rows_rates_and_pairs(self):
-        for label, values in {"spf-on": (0.90, 0.91, 0.92),
-                              "pervma-6.12": (0.80, 0.81, 0.82)}.items():
-            for n, v in enumerate(values, 1):
-                self.put(n, label, v, name="fuw-4k-paced.json", writer_rate=50)
+        self.put_all({"spf-on": (0.90, 0.91, 0.92), "pervma-6.12": (0.80, 0.81, 0.82)},
+                     "fuw-4k-paced.json", writer_rate=50)
         tables, md = self.report()
         t = tables["Headline over 3 rounds"]
         self.assertEqual(row(t, tasks=1, measure=br.PACED_MEASURE), {

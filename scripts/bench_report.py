@@ -348,12 +348,17 @@ CONTROL_MEASURE = "control: busy/idle, writer in its own process"
 PACED_MEASURE = "busy/idle, writer paced"
 # The headline's ratios, also over rounds: name, the run's key, its value
 # at a task count (NaN where not measured).
-MEASURES = ((BUSY_IDLE, HEADLINE, lambda r, t: r.busy_idle.get(t, math.nan)),
+def busy_idle(r, t):
+    """A run's reported busy/idle at t tasks, NaN if it has none."""
+    return r.busy_idle.get(t, math.nan)
+
+
+MEASURES = ((BUSY_IDLE, HEADLINE, busy_idle),
             (CPU_MEASURE, HEADLINE,
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
             (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
-            (CONTROL_MEASURE, CONTROL, lambda r, t: r.busy_idle.get(t, math.nan)),
-            (PACED_MEASURE, PACED, lambda r, t: r.busy_idle.get(t, math.nan)))
+            (CONTROL_MEASURE, CONTROL, busy_idle),
+            (PACED_MEASURE, PACED, busy_idle))
 
 
 def t975(df):
