@@ -26,7 +26,11 @@ need_cmd bison bison
 need_cmd bc bc
 
 frags=("$TOP/configs/guest.config" "$TOP/configs/$arch.config")
-[ "$variant" = debug ] && frags+=("$TOP/configs/debug.config")
+if [ "$variant" = debug ]; then
+	frags+=("$TOP/configs/debug.config")
+	# configs/debug.ARCH.config: debug options of one architecture.
+	[ -e "$TOP/configs/debug.$arch.config" ] && frags+=("$TOP/configs/debug.$arch.config")
+fi
 # Fragments named by the series itself (configs/series-*.config) apply only
 # to kernels built with the series, never to the vanilla base;
 # configs/series-NAME.ARCH.config only to that architecture.
