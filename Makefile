@@ -41,11 +41,8 @@ apply:
 export:
 	@$(S)/series.sh export
 
-checkpatch: apply
-	@. $(S)/lib.sh && grep -vE '^[[:space:]]*(#|$$)' patches/series | \
-		while read -r p; do \
-			(cd "$$KTREE" && ./scripts/checkpatch.pl --strict "$(CURDIR)/patches/$$p") || exit 1; \
-		done
+checkpatch:
+	@$(S)/series.sh checkpatch
 
 build:
 	@$(S)/build-kernel.sh $(ARCH) $(VARIANT)

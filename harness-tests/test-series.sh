@@ -30,7 +30,7 @@ restore() {
 }
 trap restore EXIT
 
-echo "1..6"
+echo "1..8"
 cp -r "$TOP/patches" "$tmp/rt"
 rc=0
 PATCHES=$tmp/rt "$series" apply >"$tmp/apply.log" 2>&1 || rc=$?
@@ -67,4 +67,20 @@ rc=0
 "$series" apply >"$tmp/refuse.log" 2>&1 || rc=$?
 tap "$([ "$rc" != 0 ] && grep -q "never exported" "$tmp/refuse.log" && echo 1)" "apply refuses to discard unexported commits"
 tap "$([ "$before" = "$(state)" ] && echo 1)" "the refused apply changed nothing"
+
+# checkpatch over a one-patch series: clean as shipped, then with a line
+# given trailing whitespace, which --strict reports as an error.
+mkdir "$tmp/cp"
+cp "$TOP/patches/$first" "$tmp/cp/"
+echo "$first" >"$tmp/cp/series"
+rc=0
+PATCHES=$tmp/cp "$series" checkpatch >"$tmp/cp.log" 2>&1 || rc=$?
+tap "$([ "$rc" = 0 ] && grep -q "all 1 patches clean" "$tmp/cp.log" && echo 1)" "checkpatch passes a clean patch"
+[ "$rc" = 0 ] || sed 's/^/# /' "$tmp/cp.log"
+awk '!done && /^\+.*;$/ { print $0 "   "; done = 1; next } { print }' \
+	"$TOP/patches/$first" >"$tmp/cp/$first"
+rc=0
+PATCHES=$tmp/cp "$series" checkpatch >"$tmp/cp.log" 2>&1 || rc=$?
+tap "$([ "$rc" != 0 ] && grep -q "$first: NOT clean" "$tmp/cp.log" && grep -q "trailing whitespace" "$tmp/cp.log" && echo 1)" "checkpatch fails a patch with trailing whitespace, naming it"
+sed 's/^/# /' "$tmp/cp.log"
 [ "$fails" = 0 ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# series.sh apply|export
+# series.sh apply|export|checkpatch
 #
 # apply:  make the kernel tree's work branch the base plus patches/series,
 #         one commit per patch with plain 'git am' (no fuzz, no 3-way).
@@ -9,12 +9,15 @@
 # export: write the work branch back to patches/ with 'git format-patch':
 #         cover letter (from the branch description), numbered patches,
 #         base-commit, and the quilt series file.
+# checkpatch: the base tree's scripts/checkpatch.pl --strict on every patch
+#         in the series file; fails if any patch has an error, warning or
+#         check. Reads patches/ only: the tree is not touched.
 #
 # PATCHES=DIR works on another patch folder (the harness tests use it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-cmd=${1:?usage: series.sh apply|export}
+cmd=${1:?usage: series.sh apply|export|checkpatch}
 pdir=${PATCHES:-$TOP/patches}
 
 # Settings that change format-patch's bytes, pinned so that any machine
@@ -116,8 +119,25 @@ do_export() {
 	log "exported $n patches (v$version) to $pdir"
 }
 
+do_checkpatch() {
+	local p n=0 bad=0
+	[ -x "$KTREE/scripts/checkpatch.pl" ] || die "no $KTREE/scripts/checkpatch.pl: run 'make fetch' first"
+	while read -r p; do
+		n=$((n + 1))
+		if (cd "$KTREE" && ./scripts/checkpatch.pl --strict -q "$pdir/$p"); then
+			log "checkpatch: $p: clean"
+		else
+			log "checkpatch: $p: NOT clean"
+			bad=$((bad + 1))
+		fi
+	done < <(series_files)
+	[ "$bad" -eq 0 ] || die "checkpatch: $bad of $n patches not clean"
+	log "checkpatch: all $n patches clean under --strict"
+}
+
 case "$cmd" in
 apply) do_apply ;;
 export) do_export ;;
-*) die "unknown command '$cmd': use apply or export" ;;
+checkpatch) do_checkpatch ;;
+*) die "unknown command '$cmd': use apply, export or checkpatch" ;;
 esac
