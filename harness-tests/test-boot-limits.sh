@@ -8,12 +8,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/kernel"
 : >"$tmp/initrd"
-n=0
-fails=0
-tap() { # OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=SCRIPTDIR/tap.sh
+. "$here/tap.sh"
 
 run() { # MODE INIT_TIMEOUT TIMEOUT -> sets rc, took, out
 	local start=$SECONDS

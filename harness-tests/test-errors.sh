@@ -9,12 +9,8 @@ top=$(cd "$here/.." && pwd)
 . "$top/scripts/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-tap() { # OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=SCRIPTDIR/tap.sh
+. "$here/tap.sh"
 # expect_error NAME PATTERN CMD...: CMD must fail and say PATTERN.
 expect_error() {
 	local name=$1 pattern=$2 rc=0

@@ -8,12 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../scripts/lib.sh"
 series=$TOP/scripts/series.sh
 tmp=$(mktemp -d)
-n=0
-fails=0
-tap() { # OK NAME
-	n=$((n + 1))
-	if [ "$1" = 1 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fails=$((fails + 1)); fi
-}
+# shellcheck source=SCRIPTDIR/tap.sh
+. "$here/tap.sh"
 state() { # everything apply could change
 	kgit rev-parse HEAD "$EXPORTED_REF"
 	kgit symbolic-ref -q HEAD || echo detached
