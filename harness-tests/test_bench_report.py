@@ -458,11 +458,15 @@ class Rounds(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def put(self, n, label, busy_idle, zap=0.99, name="fuw-4k.json", tlb=None, **env):
+    def put(self, n, label, busy_idle, zap=0.99, name="fuw-4k.json", tlb=None,
+            busy=(), idle=(), **env):
+        """Round N's report of LABEL; BUSY and IDLE: fields of the two modes."""
         doc = json.loads(json.dumps(self.doc))
         doc.update(env)
         if tlb is not None:
             doc["results"][0]["threads"]["tlb_shootdowns_per_s"] = tlb
+        doc["results"][0]["threads"].update(busy)
+        doc["results"][0]["threads_writer_idle"].update(idle)
         doc["results"][0].update(busy_idle_ratio=busy_idle,
                                  busy_idle_ratio_outside_zap=zap)
         write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label, name), doc)
@@ -614,6 +618,45 @@ class Rounds(unittest.TestCase):
         # sd 20: 4.303 * 20 / sqrt(3) = 49.7
         self.assertEqual(t, [{"tasks": "1", "writer": "writer thread", "vanilla-6.1": "—",
                               "pervma-6.12": "—", "spf-on": "520 ± 50"}])
+
+    def test_madvise_time_idle_and_busy(self):
+        for n, v in enumerate((0.10, 0.11, 0.12), 1):
+            self.put(n, "spf-on", self.RATIOS["spf-on"][n - 1], busy={"zap_s_per_s": v})
+        t = self.report()[0]["Faulters' time in MADV_DONTNEED, seconds per second"]
+        # sd 0.01: 4.303 * 0.01 / sqrt(3) = 0.0248; idle is the fixture's.
+        self.assertEqual(row(t, tasks=1, writer="writer thread, busy")["spf-on"],
+                         "0.110 ± 0.025")
+        self.assertEqual(row(t, tasks=1, writer="writer thread, idle")["spf-on"],
+                         "0.027 ± 0.000")
+        self.assertEqual(row(t, tasks=1, writer="writer thread, busy")["vanilla-6.1"],
+                         "0.027 ± 0.000")
+        # No paced runs here: no paced rows.
+        self.assertFalse([r for r in t if "paced" in r["writer"]])
+
+    def test_faulter_time_lost_per_ipi(self):
+        self.assertNotIn("Faulter time lost per TLB IPI", self.report()[1])
+        # 0.06 / 200, 0.09 / 300, 0.075 / 250: 300 µs in every round.
+        for n, (ipis, zap) in enumerate(((200, 0.94), (300, 0.91), (250, 0.925)), 1):
+            self.put(n, "spf-on", self.RATIOS["spf-on"][n - 1], zap=zap, tlb=ipis + 2,
+                     idle={"tlb_shootdowns_per_s": 2})
+            # Too few IPIs to say: a faulter asleep on mmap_lock.
+            self.put(n, "vanilla-6.1", self.RATIOS["vanilla-6.1"][n - 1], zap=0.05,
+                     tlb=br.MIN_IPIS - 1, idle={"tlb_shootdowns_per_s": 0})
+        t = self.report()[0]["Faulter time lost per TLB IPI, µs, one faulter"]
+        self.assertEqual(t, [{"tasks": "1", "writer": "writer thread", "vanilla-6.1": "—",
+                              "pervma-6.12": "—", "spf-on": "300 ± 0"}])
+
+    def test_spf_aborts_summed_over_the_rounds(self):
+        self.assertNotIn("SPF aborts over the rounds", self.report()[1])
+        for n in (1, 2, 3):
+            self.put(n, "spf-on", self.RATIOS["spf-on"][n - 1], spf_counters={
+                "spf_attempt": 1000 * n, "spf_abort": n, "spf_abort_ptl_busy": n,
+                "spf_abort_odd_seq": 0})
+        t = self.report()[0]["SPF aborts over the rounds"]
+        self.assertEqual(t, [{"label": "spf-on", "workload": br.HEADLINE,
+                              "spf_attempt": "6000", "spf_abort": "6",
+                              "abort rate": "0.1%",
+                              "non-zero reasons (rate)": "ptl_busy 6 (0.1%)"}])
 
     def test_cpu_table_has_tlb_columns_where_counted(self):
         doc = json.loads(json.dumps(self.doc))

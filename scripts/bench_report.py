@@ -147,6 +147,7 @@ def stats(m):
             "samples": len(m["samples"]), "idle_pct": number(m["idle_pct"]),
             "tlb": number(m.get("tlb_shootdowns_per_s")),
             "writer_calls": number(m.get("writer_mprotect_per_s")),
+            "zap": number(m.get("zap_s_per_s")),
             **{k: number(m.get(k)) for k in CPU_KEYS}}
 
 
@@ -361,6 +362,20 @@ MEASURES = ((BUSY_IDLE, HEADLINE, busy_idle),
             (PACED_MEASURE, PACED, busy_idle))
 
 
+MIN_IPIS = 20  # IPIs a second below which lost_per_ipi() gives no figure
+
+
+def lost_per_ipi(r, t):
+    """µs of one faulter's time lost outside MADV_DONTNEED per TLB IPI, or NaN."""
+    m = r.rows.get(t, {})
+    if t != 1 or "threads" not in m or "threads_writer_idle" not in m:
+        return math.nan
+    ipis = m["threads"]["tlb"] - m["threads_writer_idle"]["tlb"]
+    if not m["threads"]["tlb"] >= MIN_IPIS or not ipis > 0:
+        return math.nan
+    return (1 - r.busy_idle_zap.get(t, math.nan)) / ipis * 1e6
+
+
 def t975(df):
     return T975[df - 1] if df <= len(T975) else 1.960
 
@@ -468,21 +483,56 @@ def rounds_section(rounds, labels, subject):
                 "excludes 0."]
 
 
-    def busy(stat):
-        return lambda r, t: (r.rows[t]["threads"][stat] if "threads" in r.rows.get(t, {})
-                             else math.nan)
+    def busy(stat, mode="threads"):
+        return lambda r, t: r.rows[t][mode][stat] if mode in r.rows.get(t, {}) else math.nan
     writers = (("writer thread", HEADLINE), ("writer process", CONTROL),
                ("writer thread, paced", PACED))
-    for stat, title, text in (
-            ("writer_calls", "The writer's mprotect() calls per second, busy",
+    idle = "threads_writer_idle"
+    for title, measures, spec, text in (
+            ("The writer's mprotect() calls per second, busy",
+             [(name, key, busy("writer_calls")) for name, key in writers], ".0f",
              "As each writer counted them, over the rounds (mean ± 95% half-width)."),
-            ("tlb", "TLB shootdown IPIs per second, writer busy",
+            ("TLB shootdown IPIs per second, writer busy",
+             [(name, key, busy("tlb")) for name, key in writers], ".0f",
              "x86's TLB shootdown interrupts of all CPUs (/proc/interrupts), over "
-             "the rounds (mean ± 95% half-width).")):
-        rows = ci_rows([(name, key, busy(stat)) for name, key in writers], ".0f")
+             "the rounds (mean ± 95% half-width)."),
+            ("Faulters' time in MADV_DONTNEED, seconds per second",
+             [("writer thread, idle", HEADLINE, busy("zap", idle)),
+              ("writer thread, busy", HEADLINE, busy("zap")),
+              ("writer thread, paced, idle", PACED, busy("zap", idle)),
+              ("writer thread, paced, busy", PACED, busy("zap"))], ".3f",
+             "spfbench's zap_s_per_s: the share of a faulter's time spent emptying "
+             "its VMA with MADV_DONTNEED, which takes mmap_lock for read on every "
+             "kernel here and so waits for a writer's mprotect() in progress; over "
+             "the rounds (mean ± 95% half-width)."),
+            ("Faulter time lost per TLB IPI, µs, one faulter",
+             [(name, key, lost_per_ipi) for name, key in writers[:1]], ".0f",
+             "Per round, (1 − busy/idle outside MADV_DONTNEED) / (TLB IPIs a second "
+             "busy − idle): what each shootdown costs the faulter, if the IPIs are "
+             "what it loses outside MADV_DONTNEED. Unpaced writer only (paced, the "
+             "loss is too small to divide), and only where the busy faulter took "
+             f"at least {MIN_IPIS} IPIs a second: a faulter that sleeps on mmap_lock "
+             "is not sent them, and what it loses is the sleep.")):
+        rows = ci_rows(measures, spec)
         if rows:
             out += ["", f"### {title}", ""] + table(["tasks", "writer"] + labels, rows)
             out += ["", text]
+
+    rows = []
+    for label in labels:
+        for key in (HEADLINE, PACED, CONTROL):
+            total = {}
+            for _, by in rounds:
+                for k, v in getattr(by.get(label, {}).get(key), "spf", {}).items():
+                    total[k] = total.get(k, 0) + v
+            if total:
+                rows.append(spf_row(label, key, total))
+    if rows:
+        out += ["", "### SPF aborts over the rounds", ""]
+        out += table(["label", "workload", "spf_attempt", "spf_abort", "abort rate",
+                      "non-zero reasons (rate)"], rows)
+        out += ["", "Sums over the rounds of each run's `spf_*` deltas of /proc/vmstat "
+                "(writer idle and busy phases together)."]
 
     rows = [[tasks, l] + [fmt(v, ".2f") for v in values(l, MEASURES[0], tasks)]
             for tasks in tasks_all for l in labels]
