@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The series round trip and apply's safety: apply then export gives the
 # same bytes; a patch with a bad hunk fails with a clear message and leaves
-# the kernel tree as it was; commits never exported are not discarded.
+# the kernel tree as it was; commits never exported are not discarded;
+# checkpatch names the patches that are not clean.
 # Prints TAP. Needs the kernel tree ('make fetch'); fetches it if missing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +27,7 @@ restore() {
 }
 trap restore EXIT
 
-echo "1..8"
+echo "1..11"
 cp -r "$TOP/patches" "$tmp/rt"
 rc=0
 PATCHES=$tmp/rt "$series" apply >"$tmp/apply.log" 2>&1 || rc=$?
@@ -79,4 +80,18 @@ rc=0
 PATCHES=$tmp/cp "$series" checkpatch >"$tmp/cp.log" 2>&1 || rc=$?
 tap "$([ "$rc" != 0 ] && grep -q "$first: NOT clean" "$tmp/cp.log" && grep -q "trailing whitespace" "$tmp/cp.log" && echo 1)" "checkpatch fails a patch with trailing whitespace, naming it"
 sed 's/^/# /' "$tmp/cp.log"
+
+# The one-patch form, which make check runs for each patch, checks only
+# the patch it names (the series' first is still the bad one); list gives
+# the series file's names in order without its comments and blank lines.
+second=$(grep -vE '^[[:space:]]*(#|$)' "$TOP/patches/series" | sed -n 2p)
+cp "$TOP/patches/$second" "$tmp/cp/"
+printf '# comment\n%s\n\n%s\n' "$first" "$second" >"$tmp/cp/series"
+rc=0
+PATCHES=$tmp/cp "$series" checkpatch "$second" >"$tmp/cp.log" 2>&1 || rc=$?
+tap "$([ "$rc" = 0 ] && grep -q "$second: clean" "$tmp/cp.log" && ! grep -q "$first" "$tmp/cp.log" && echo 1)" "checkpatch PATCH checks only the patch it names"
+rc=0
+PATCHES=$tmp/cp "$series" checkpatch "no-such.patch" >"$tmp/cp.log" 2>&1 || rc=$?
+tap "$([ "$rc" != 0 ] && grep -q "no patch no-such.patch" "$tmp/cp.log" && echo 1)" "checkpatch of a patch not in the folder fails, naming it"
+tap "$([ "$(PATCHES=$tmp/cp "$series" list)" = "$(printf '%s\n%s' "$first" "$second")" ] && echo 1)" "list gives the series' patches in order, nothing else"
 [ "$fails" = 0 ]

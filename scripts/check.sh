@@ -89,8 +89,8 @@ elif log "check: fetching the base and applying the series" &&
 else
 	while read -r p; do
 		step "checkpatch/$p" "$out/checkpatch-$p.log" \
-			env -C "$KTREE" ./scripts/checkpatch.pl --strict "$TOP/patches/$p" || true
-	done < <(grep -vE '^[[:space:]]*(#|$)' "$TOP/patches/series")
+			"$TOP/scripts/series.sh" checkpatch "$p" || true
+	done < <("$TOP/scripts/series.sh" list)
 
 	# Every patch builds on its own: build each commit below the top of
 	# the series (the top is built next) in the x86_64 normal folder, so

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# series.sh apply|export|checkpatch
+# series.sh apply|export|checkpatch [PATCH...]|list
 #
 # apply:  make the kernel tree's work branch the base plus patches/series,
 #         one commit per patch with plain 'git am' (no fuzz, no 3-way).
@@ -10,14 +10,17 @@
 #         cover letter (from the branch description), numbered patches,
 #         base-commit, and the quilt series file.
 # checkpatch: the base tree's scripts/checkpatch.pl --strict on every patch
-#         in the series file; fails if any patch has an error, warning or
-#         check. Reads patches/ only: the tree is not touched.
+#         in the series file, or on the named ones (file names as the
+#         series file gives them); fails if any patch has an error,
+#         warning or check. Reads patches/ only: the tree is not touched.
+# list:   the series file's patch names, one a line, in order.
 #
 # PATCHES=DIR works on another patch folder (the harness tests use it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-cmd=${1:?usage: series.sh apply|export|checkpatch}
+cmd=${1:?usage: series.sh apply|export|checkpatch [PATCH...]|list}
+shift
 pdir=${PATCHES:-$TOP/patches}
 
 # Settings that change format-patch's bytes, pinned so that any machine
@@ -119,10 +122,16 @@ do_export() {
 	log "exported $n patches (v$version) to $pdir"
 }
 
-do_checkpatch() {
-	local p n=0 bad=0
+do_checkpatch() { # [PATCH...]: default, the whole series
+	local p n=0 bad=0 patches
 	[ -x "$KTREE/scripts/checkpatch.pl" ] || die "no $KTREE/scripts/checkpatch.pl: run 'make fetch' first"
-	while read -r p; do
+	if [ $# -gt 0 ]; then
+		patches=("$@")
+	else
+		mapfile -t patches < <(series_files)
+	fi
+	for p in "${patches[@]}"; do
+		[ -f "$pdir/$p" ] || die "no patch $p in $pdir"
 		n=$((n + 1))
 		if (cd "$KTREE" && ./scripts/checkpatch.pl --strict -q "$pdir/$p"); then
 			log "checkpatch: $p: clean"
@@ -130,14 +139,15 @@ do_checkpatch() {
 			log "checkpatch: $p: NOT clean"
 			bad=$((bad + 1))
 		fi
-	done < <(series_files)
+	done
 	[ "$bad" -eq 0 ] || die "checkpatch: $bad of $n patches not clean"
-	log "checkpatch: all $n patches clean under --strict"
+	[ $# -gt 0 ] || log "checkpatch: all $n patches clean under --strict"
 }
 
 case "$cmd" in
 apply) do_apply ;;
 export) do_export ;;
-checkpatch) do_checkpatch ;;
-*) die "unknown command '$cmd': use apply, export or checkpatch" ;;
+checkpatch) do_checkpatch "$@" ;;
+list) series_files ;;
+*) die "unknown command '$cmd': use apply, export, checkpatch or list" ;;
 esac
