@@ -347,6 +347,7 @@ ZAP_TEXT = ("Outside MADV_DONTNEED takes out the time the faulters spent in the 
             "the faults do not.")
 CONTROL_MEASURE = "control: busy/idle, writer in its own process"
 PACED_MEASURE = "busy/idle, writer paced"
+PACED_ZAP_MEASURE = "busy/idle outside MADV_DONTNEED, writer paced"
 # The headline's ratios, also over rounds: name, the run's key, its value
 # at a task count (NaN where not measured).
 def busy_idle(r, t):
@@ -359,7 +360,8 @@ MEASURES = ((BUSY_IDLE, HEADLINE, busy_idle),
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
             (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
             (CONTROL_MEASURE, CONTROL, busy_idle),
-            (PACED_MEASURE, PACED, busy_idle))
+            (PACED_MEASURE, PACED, busy_idle),
+            (PACED_ZAP_MEASURE, PACED, lambda r, t: r.busy_idle_zap.get(t, math.nan)))
 
 
 MIN_IPIS = 20  # IPIs a second below which lost_per_ipi() gives no figure
