@@ -355,13 +355,18 @@ def busy_idle(r, t):
     return r.busy_idle.get(t, math.nan)
 
 
+def outside_zap(r, t):
+    """A run's busy/idle outside MADV_DONTNEED at t tasks, NaN if it has none."""
+    return r.busy_idle_zap.get(t, math.nan)
+
+
 MEASURES = ((BUSY_IDLE, HEADLINE, busy_idle),
             (CPU_MEASURE, HEADLINE,
              lambda r, t: per_cpu_ratio(r, t) if t in r.rows else math.nan),
-            (ZAP_MEASURE, HEADLINE, lambda r, t: r.busy_idle_zap.get(t, math.nan)),
+            (ZAP_MEASURE, HEADLINE, outside_zap),
             (CONTROL_MEASURE, CONTROL, busy_idle),
             (PACED_MEASURE, PACED, busy_idle),
-            (PACED_ZAP_MEASURE, PACED, lambda r, t: r.busy_idle_zap.get(t, math.nan)))
+            (PACED_ZAP_MEASURE, PACED, outside_zap))
 
 
 MIN_IPIS = 20  # IPIs a second below which lost_per_ipi() gives no figure
@@ -375,7 +380,7 @@ def lost_per_ipi(r, t):
     ipis = m["threads"]["tlb"] - m["threads_writer_idle"]["tlb"]
     if not m["threads"]["tlb"] >= MIN_IPIS or not ipis > 0:
         return math.nan
-    return (1 - r.busy_idle_zap.get(t, math.nan)) / ipis * 1e6
+    return (1 - outside_zap(r, t)) / ipis * 1e6
 
 
 def t975(df):
@@ -523,10 +528,8 @@ def rounds_section(rounds, labels, subject):
     rows = []
     for label in labels:
         for key in (HEADLINE, PACED, CONTROL):
-            total = {}
-            for _, by in rounds:
-                for k, v in getattr(by.get(label, {}).get(key), "spf", {}).items():
-                    total[k] = total.get(k, 0) + v
+            total = counter_sum(by[label][key].spf for _, by in rounds
+                                if key in by.get(label, {}))
             if total:
                 rows.append(spf_row(label, key, total))
     if rows:
@@ -599,14 +602,19 @@ def spf_table(by, labels, keys):
             rows.append([label, "all", "—", "—", "—",
                          "no spf_* counters (kernel without the series)"])
             continue
-        total = {}
-        for r in mine:
-            for k, v in r.spf.items():
-                total[k] = total.get(k, 0) + v
-            rows.append(spf_row(label, r.key, r.spf))
-        rows.append(spf_row(label, "all", total))
+        rows += [spf_row(label, r.key, r.spf) for r in mine]
+        rows.append(spf_row(label, "all", counter_sum(r.spf for r in mine)))
     return out + table(["label", "workload", "spf_attempt", "spf_abort", "abort rate",
                         "non-zero reasons (rate)"], rows)
+
+
+def counter_sum(counters):
+    """The sum of several {name: count} dicts, name by name."""
+    total = {}
+    for c in counters:
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    return total
 
 
 def spf_row(label, key, c):
