@@ -10,7 +10,7 @@ export ARCHES VARIANTS
 S := scripts
 
 .PHONY: help deps fetch apply export checkpatch build guest boot check \
-	test-harness run run-full
+	test-harness run run-full mutants
 
 help:
 	@echo "make deps          install the Debian packages (as root; else prints the apt-get line)"
@@ -28,6 +28,8 @@ help:
 	@echo "                   table and plot in results/<timestamp>/ (quick; ARCH=...), then"
 	@echo "                   ROUNDS=3 rounds of the headline workload with 95% intervals"
 	@echo "make run-full      the same with longer samples (ROUNDS=5)"
+	@echo "make mutants       break the series one way at a time (mutants/) and show that"
+	@echo "                   its tests fail each (ARCH=... VARIANT=...)"
 
 deps:
 	@$(S)/deps.sh
@@ -68,3 +70,8 @@ run:
 
 run-full:
 	@$(S)/run-bench.sh --full $(ARCH)
+
+# Each mutant in mutants/ removes one thing speculative faults rely on; the
+# KUnit suite and the race selftests must fail on every one.
+mutants:
+	@VARIANT=$(VARIANT) $(S)/mutants.sh run $(ARCH)

@@ -33,7 +33,7 @@ repin() { # VERSION SHA256
 		-e "s/^BASE_TARBALL_SHA256=.*/BASE_TARBALL_SHA256=$2/" "$top/BASE" >"$tmp/wb/BASE"
 }
 
-echo "1..13"
+echo "1..16"
 repin 6.1.0-0spf0 "$BASE_TARBALL_SHA256"
 expect_error "a base version apt cannot find is refused" "cannot be had" \
 	env SPF_CACHE="$tmp/cache" "$tmp/wb/scripts/fetch-base.sh"
@@ -65,4 +65,8 @@ expect_error "the benchmark refuses a bad vCPU count" "VCPUS must be a positive 
 	env VCPUS=0 "$top/scripts/run-bench.sh" x86_64
 expect_error "the benchmark refuses a bad round count" "ROUNDS must be a number" \
 	env ROUNDS=three "$top/scripts/run-bench.sh" x86_64
+expect_error "mutants.sh refuses an unknown arch" "unknown arch 'mips'" "$top/scripts/mutants.sh" run mips
+expect_error "mutants.sh refuses an unknown mutant and lists the known ones" \
+	"no mutant 'nosuch': known are .*mprotect-unmarked" "$top/scripts/mutants.sh" run x86_64 nosuch
+expect_error "mutants.sh refuses an unknown command" "unknown command 'kill'" "$top/scripts/mutants.sh" kill
 [ "$fails" = 0 ]

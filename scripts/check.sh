@@ -87,6 +87,10 @@ elif log "check: fetching the base and applying the series" &&
 	! step series/apply "$out/apply.log" "$TOP/scripts/series.sh" apply; then
 	log "check: the series does not apply; nothing to build"
 else
+	# The mutants of 'make mutants' must still apply to the series, or
+	# they no longer show that the tests can fail.
+	step mutants/apply "$out/mutants-apply.log" "$TOP/scripts/mutants.sh" check || true
+
 	while read -r p; do
 		step "checkpatch/$p" "$out/checkpatch-$p.log" \
 			"$TOP/scripts/series.sh" checkpatch "$p" || true
