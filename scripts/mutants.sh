@@ -13,7 +13,8 @@
 #        spf-mutant (the work branch is not touched), build the ARCH
 #        VARIANT kernel from it in one build folder of its own (so that a mutant
 #        rebuilds only the files it and the one before it changed), boot
-#        it with mutants/mutants.plan and record which tests failed. The
+#        it with mutants/mutants.plan (or MUTANTS_PLAN=FILE) and record
+#        which tests failed. The
 #        unmutated kernel must pass; a mutant no test fails "survived".
 #        Logs and summary.tsv go to a new folder logs/<timestamp>-mutants/.
 #        The last line is "N killed, N survived"; the exit status is
@@ -102,10 +103,21 @@ kgit rev-parse -q --verify "refs/heads/$WORK_BRANCH" >/dev/null ||
 out=$(new_dir "$TOP/logs" "mutants-$arch-$variant")
 summary=$out/summary.tsv
 printf 'mutant\tverdict\tfailed\n' >"$summary"
-log "mutants: $arch $variant, ${#names[@]} mutants and the unmutated control; logs in $out"
+{
+	echo "ARCH=$arch"
+	echo "VARIANT=$variant"
+	echo "VCPUS=${VCPUS:-2}"
+	echo "ACCEL=${ACCEL:-tcg}"
+	echo "SERIES=v$(series_version)"
+	echo "WORK_BRANCH=$(kgit rev-parse --short "refs/heads/$WORK_BRANCH")"
+} >"$out/run.env"
+log "mutants: $arch $variant (${ACCEL:-tcg}, ${VCPUS:-2} vCPUs, series v$(series_version)), ${#names[@]} mutants and the unmutated control; logs in $out"
 
-log "mutants: building the guest with $(basename "$mdir")/mutants.plan"
-initrd=$(PLAN=$mdir/mutants.plan GUEST_TAG=mutants "$TOP/scripts/build-guest.sh" "$arch" \
+plan=${MUTANTS_PLAN:-$mdir/mutants.plan}
+[ -f "$plan" ] || die "no test plan at $plan"
+cp "$plan" "$out/plan"
+log "mutants: building the guest with $plan"
+initrd=$(PLAN=$plan GUEST_TAG=mutants "$TOP/scripts/build-guest.sh" "$arch" \
 	2>"$out/guest.log" | tail -n 1) || die "building the guest failed: see $out/guest.log"
 
 tmo=1200 itmo=180
