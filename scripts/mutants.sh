@@ -11,14 +11,15 @@
 # run:   first the unmutated work branch, then each mutant (all, or the
 #        NAMEs given): commit it on top of the work branch as the branch
 #        spf-mutant (the work branch is not touched), build the ARCH
-#        VARIANT kernel from it in one build folder of its own (so that a mutant
-#        rebuilds only the files it and the one before it changed), boot
-#        it with mutants/mutants.plan (or MUTANTS_PLAN=FILE) and record
-#        which tests failed. The
-#        unmutated kernel must pass; a mutant no test fails "survived".
-#        Logs and summary.tsv go to a new folder logs/<timestamp>-mutants/.
-#        The last line is "N killed, N survived"; the exit status is
-#        non-zero if a mutant survived or anything could not be run.
+#        VARIANT kernel from it in one build folder of its own (so that a
+#        mutant rebuilds only the files it and the one before it
+#        changed), boot it with mutants/mutants.plan (or MUTANTS_PLAN=FILE)
+#        and record which tests failed. The unmutated kernel must pass; a
+#        mutant no test fails "survived". Logs, summary.tsv and run.env
+#        (arch, variant, vCPUs, series) go to a new folder
+#        logs/<timestamp>-mutants-ARCH-VARIANT/. The last line is
+#        "N killed, N survived"; the exit status is non-zero if a mutant
+#        survived or anything could not be run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
