@@ -37,6 +37,11 @@ all_mutants() {
 	done
 }
 
+need_work_branch() {
+	kgit rev-parse -q --verify "refs/heads/$WORK_BRANCH" >/dev/null ||
+		die "no work branch $WORK_BRANCH in $KTREE: run 'make apply' first"
+}
+
 # commit_mutant NAME: refs/heads/$MUTANT_BRANCH := the work branch plus
 # the mutant's diff ("none": the work branch itself). Uses an index of its
 # own, so that neither the work tree nor the work branch changes.
@@ -64,8 +69,7 @@ commit_mutant() {
 case "$cmd" in
 check)
 	[ $# = 0 ] || die "$usage"
-	kgit rev-parse -q --verify "refs/heads/$WORK_BRANCH" >/dev/null ||
-		die "no work branch $WORK_BRANCH in $KTREE: run 'make apply' first"
+	need_work_branch
 	bad=0
 	err=$(mktemp)
 	for m in $(all_mutants); do
@@ -98,8 +102,7 @@ if [ $# -gt 0 ]; then
 else
 	mapfile -t names < <(all_mutants)
 fi
-kgit rev-parse -q --verify "refs/heads/$WORK_BRANCH" >/dev/null ||
-	die "no work branch $WORK_BRANCH in $KTREE: run 'make apply' first"
+need_work_branch
 
 out=$(new_dir "$TOP/logs" "mutants-$arch-$variant")
 summary=$out/summary.tsv
