@@ -128,7 +128,8 @@ tmo=1200 itmo=180
 [ "$variant" = debug ] && tmo=2400 itmo=600
 
 # try NAME: build and boot one kernel; prints the failed tests, one a
-# line, and returns 2 if it could not be built.
+# line. Returns 2, printing the step, if it could not be applied, built
+# or its console parsed.
 try() {
 	local name=$1 kernel
 	if ! commit_mutant "$name" 2>"$out/$name-apply.log"; then
@@ -147,15 +148,15 @@ try() {
 		"$TOP/scripts/boot.sh" "$arch" "$kernel" "$initrd" "$out/$name" \
 		>"$out/$name-boot.log" 2>&1 || true
 	python3 "$TOP/scripts/parse_console.py" "$out/$name/console.log" \
-		--verdicts "$out/$name/verdicts.tsv" >/dev/null 2>&1 || true
+		--verdicts "$out/$name/verdicts.tsv" >"$out/$name-parse.log" 2>&1 || true
 	if [ ! -s "$out/$name/verdicts.tsv" ]; then
-		echo "no-verdicts"
-		return 0
+		echo "parse"
+		return 2
 	fi
 	grep '^FAIL' "$out/$name/verdicts.tsv" | cut -f2 || true
 }
 
-failed=$(try none) || die "the unmutated kernel could not be built: see $out/none-build.log"
+failed=$(try none) || die "the unmutated kernel could not be run ($failed): see $out/none-$failed.log"
 if [ -n "$failed" ]; then
 	printf 'none\tcontrol-failed\t%s\n' "$(echo "$failed" | paste -sd ' ')" >>"$summary"
 	die "the unmutated kernel failed $(echo "$failed" | paste -sd ' '): no mutant can be judged (see $out/none)"
