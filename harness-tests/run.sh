@@ -48,6 +48,7 @@ run_tap boot-limits "$here/test-boot-limits.sh"
 run_tap series "$here/test-series.sh"
 run_tap errors "$here/test-errors.sh"
 run_tap shellcheck "$here/test-shellcheck.sh"
+run_tap vm-flags-stores "$here/test-vm-flags-stores.sh"
 if [ -f "$top/bench/Makefile" ]; then
 	run_tap spfbench make -s -C "$top/bench" test
 fi

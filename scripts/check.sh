@@ -90,6 +90,8 @@ else
 	# The mutants of 'make mutants' must still apply to the series, or
 	# they no longer show that the tests can fail.
 	step mutants/apply "$out/mutants-apply.log" "$TOP/scripts/mutants.sh" check || true
+	# No direct store to vm_flags where the series converted them.
+	step source/vm-flags-stores "$out/vm-flags-stores.log" "$TOP/scripts/vm-flags-stores.sh" || true
 
 	while read -r p; do
 		step "checkpatch/$p" "$out/checkpatch-$p.log" \
