@@ -10,10 +10,11 @@
 #        this after applying the series). Nothing is built.
 # run:   first the unmutated work branch, then each mutant (all, or the
 #        NAMEs given): commit it on top of the work branch as the branch
-#        spf-mutant (the work branch is not touched), build the ARCH
-#        VARIANT kernel from it in one build folder of its own (so that a
-#        mutant rebuilds only the files it and the one before it
-#        changed), boot it with mutants/mutants.plan (or MUTANTS_PLAN=FILE)
+#        spf-mutant (the work branch is not touched), run the source
+#        checks (vm-flags-stores.sh: a mutant they catch is killed with
+#        no build), build the ARCH VARIANT kernel from it in one build
+#        folder of its own (so that a mutant rebuilds only the files it
+#        and the one before it changed), boot it with mutants/mutants.plan (or MUTANTS_PLAN=FILE)
 #        and record which tests failed. The unmutated kernel must pass; a
 #        mutant no test fails "survived". Logs, summary.tsv and run.env
 #        (arch, variant, vCPUs, series) go to a new folder
@@ -135,6 +136,13 @@ try() {
 	if ! commit_mutant "$name" 2>"$out/$name-apply.log"; then
 		echo "apply"
 		return 2
+	fi
+	# The source checks of make check first: a mutant they catch needs
+	# no kernel.
+	if ! "$TOP/scripts/vm-flags-stores.sh" "refs/heads/$MUTANT_BRANCH" \
+		>"$out/$name-source.log" 2>&1; then
+		echo "source/vm-flags-stores"
+		return 0
 	fi
 	log "mutants: $name: build"
 	if ! kernel=$(EXTRA_CONFIG=$TOP/configs/series-spf.$arch.config \
