@@ -120,6 +120,14 @@ if [ -n "${TARGETS:-}" ]; then
 		[ -n "$line" ] || continue
 		sym=$(echo "$line" | sed -nE 's/^[^=]*\$\((CONFIG_[A-Za-z0-9_]+)\).*/\1/p')
 		[ -z "$sym" ] || grep -qE "^$sym=y" "$out/.config" || continue
+		# "NAME-y := a.o" that "NAME-$(CONFIG_X) := ..." overrides
+		# (mm/'s nommu.o against CONFIG_MMU) is built only without X.
+		var=$(echo "$line" | sed -nE 's/^([A-Za-z0-9_]+)-y[[:space:]]*:=.*/\1/p')
+		if [ -n "$var" ]; then
+			sym=$(sed -nE "s/^$var-\\\$\((CONFIG_[A-Za-z0-9_]+)\)[[:space:]]*:=.*/\1/p" \
+				"$src/$(dirname "$t")/Makefile" | head -n 1)
+			[ -z "$sym" ] || ! grep -qE "^$sym=y" "$out/.config" || continue
+		fi
 		target+=("$t")
 	done
 	[ ${#target[@]} -gt 0 ] || target=(init/version.o)
