@@ -14,13 +14,13 @@
 #        checks (vm-flags-stores.sh: a mutant they catch is killed with
 #        no build), build the ARCH VARIANT kernel from it in one build
 #        folder of its own (so that a mutant rebuilds only the files it
-#        and the one before it changed), boot it with mutants/mutants.plan (or MUTANTS_PLAN=FILE)
-#        and record which tests failed. The unmutated kernel must pass; a
-#        mutant no test fails "survived". Logs, summary.tsv and run.env
-#        (arch, variant, vCPUs, series) go to a new folder
-#        logs/<timestamp>-mutants-ARCH-VARIANT/. The last line is
-#        "N killed, N survived"; the exit status is non-zero if a mutant
-#        survived or anything could not be run.
+#        and the one before it changed), boot it with mutants/mutants.plan
+#        (or MUTANTS_PLAN=FILE) and record which tests failed. The
+#        unmutated kernel must pass; a mutant no test fails "survived".
+#        Logs, summary.tsv and run.env (arch, variant, vCPUs, series) go
+#        to a new folder logs/<timestamp>-mutants-ARCH-VARIANT/. The
+#        last line is "N killed, N survived"; the exit status is non-zero
+#        if a mutant survived or anything could not be run.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
