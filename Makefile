@@ -18,7 +18,7 @@ help:
 	@echo "make apply         apply patches/series to the base (git am, no fuzz)"
 	@echo "make export        write the kernel tree's work branch back to patches/"
 	@echo "make checkpatch    checkpatch.pl --strict on every patch"
-	@echo "make build         build one kernel (ARCH=x86_64|arm64 VARIANT=normal|debug)"
+	@echo "make build         build one kernel (ARCH=x86_64|arm64 VARIANT=normal|debug|rt)"
 	@echo "make guest         build the initramfs with the test programs (ARCH=...)"
 	@echo "make boot          build, boot and run the test plan on one kernel"
 	@echo "make check         everything: harness tests, apply, checkpatch, build, boot,"

@@ -33,7 +33,7 @@ repin() { # VERSION SHA256
 		-e "s/^BASE_TARBALL_SHA256=.*/BASE_TARBALL_SHA256=$2/" "$top/BASE" >"$tmp/wb/BASE"
 }
 
-echo "1..16"
+echo "1..18"
 repin 6.1.0-0spf0 "$BASE_TARBALL_SHA256"
 expect_error "a base version apt cannot find is refused" "cannot be had" \
 	env SPF_CACHE="$tmp/cache" "$tmp/wb/scripts/fetch-base.sh"
@@ -54,6 +54,8 @@ else
 fi
 expect_error "an unknown arch is refused" "unknown arch 'riscv'" "$top/scripts/build-kernel.sh" riscv normal
 expect_error "an unknown variant is refused" "unknown variant 'fast'" "$top/scripts/build-kernel.sh" x86_64 fast
+expect_error "the rt variant is refused on arm64" "for x86_64 only, not arm64" "$top/scripts/build-kernel.sh" arm64 rt
+expect_error "the rt variant is refused on the vanilla base" "no REF, no PIN=PEER" "$top/scripts/build-kernel.sh" x86_64 rt refs/spf/base
 : >"$tmp/image"
 expect_error "a bad vCPU count is refused" "VCPUS must be a number" \
 	env VCPUS=two "$top/scripts/boot.sh" x86_64 "$tmp/image" "$tmp/image" "$tmp/boot"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # build-kernel.sh ARCH VARIANT [REF]
 #
+# VARIANT is normal, debug (configs/debug.config) or rt: the debug
+# fragments plus configs/rt.config on the tree of scripts/rt-tree.sh
+# (Debian's PREEMPT_RT set under the work branch; x86_64 only).
 # Build a guest kernel from the kernel tree's work branch (or REF, e.g. the
 # base for a vanilla kernel) in its own O= folder. With PIN=PEER, build the
 # peer kernel (see PEER) from its own tree, without the series' fragments.
@@ -26,7 +29,13 @@ need_cmd bison bison
 need_cmd bc bc
 
 frags=("$TOP/configs/guest.config" "$TOP/configs/$arch.config")
-if [ "$variant" = debug ]; then
+if [ "$variant" = rt ]; then
+	[ "$arch" = x86_64 ] || die "the rt variant is built for x86_64 only, not $arch"
+	if [ -n "$ref" ] || [ "$PIN" != BASE ]; then
+		die "the rt variant builds the series on Debian's RT set: no REF, no PIN=PEER"
+	fi
+fi
+if [ "$variant" = debug ] || [ "$variant" = rt ]; then
 	frags+=("$TOP/configs/debug.config")
 	# configs/debug.ARCH.config: debug options of one architecture.
 	[ -e "$TOP/configs/debug.$arch.config" ] && frags+=("$TOP/configs/debug.$arch.config")
@@ -44,9 +53,14 @@ if [ -z "$ref" ] && [ "$PIN" = BASE ]; then
 		frags+=("$f")
 	done
 fi
+[ "$variant" = rt ] && frags+=("$TOP/configs/rt.config")
 [ -n "${EXTRA_CONFIG:-}" ] && frags+=("$EXTRA_CONFIG")
 
 src=$KTREE
+# The rt variant: the base with Debian's RT set, then the work branch.
+if [ "$variant" = rt ]; then
+	src=$("$TOP/scripts/rt-tree.sh" | tail -n 1)
+fi
 name=$arch-$variant
 # The peer kernel (PIN=PEER) gets build folders of its own.
 [ "$PIN" = BASE ] || name=$name-${BASE_PACKAGE#linux-source-}
@@ -75,8 +89,21 @@ log "$name: merging ${#frags[@]} config fragments onto allnoconfig"
 	scripts/kconfig/merge_config.sh -n -O "$out" "${frags[@]}") >"$out/config.log" 2>&1 ||
 	{ tail -20 "$out/config.log" >&2; die "$name: merge_config.sh failed"; }
 
-# Every option a fragment asks for must be in the final .config as asked.
+# Every option a fragment asks for must be in the final .config as asked,
+# unless a later fragment asks for it otherwise (rt.config turns off what
+# PREEMPT_RT excludes).
 missing=0
+# overridden F SYM: whether a fragment after F in frags names SYM.
+overridden() {
+	local g later=0
+	for g in "${frags[@]}"; do
+		if [ "$later" = 1 ] && grep -qE "^(# )?$2[= ]" "$g"; then
+			return 0
+		fi
+		[ "$g" = "$1" ] && later=1
+	done
+	return 1
+}
 # shellcheck disable=SC2094 # the fragment is read, the report goes to stderr
 for f in "${frags[@]}"; do
 	while IFS= read -r line; do
@@ -93,6 +120,7 @@ for f in "${frags[@]}"; do
 		if [ "${BISECT:-0}" = 1 ] && [ "${f##*/series-}" != "$f" ]; then
 			continue
 		fi
+		overridden "$f" "$sym" && continue
 		got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config" || true)
 		if [ "$want" = "# $sym is not set" ] && [ -z "$got" ]; then
 			continue

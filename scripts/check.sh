@@ -132,7 +132,7 @@ else
 			initrd=$(tail -n 1 "$out/$k-guest.log")
 			log "check: $k: boot and run"
 			tmo=2400 itmo=180
-			[ "$variant" = debug ] && tmo=4800 itmo=600
+			[ "$variant" != normal ] && tmo=4800 itmo=600
 			bstart=$SECONDS
 			TIMEOUT=${TIMEOUT:-$tmo} INIT_TIMEOUT=${INIT_TIMEOUT:-$itmo} \
 				"$TOP/scripts/boot.sh" "$arch" "$kernel" "$initrd" "$out/$k" 2>&1 |

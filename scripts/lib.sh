@@ -55,10 +55,11 @@ check_arch() {
 	esac
 }
 
+# normal, debug, or rt: the debug kernel on PREEMPT_RT (x86_64 only; see RT).
 check_variant() {
 	case "$1" in
-	normal|debug) ;;
-	*) die "unknown variant '$1': use normal or debug" ;;
+	normal|debug|rt) ;;
+	*) die "unknown variant '$1': use normal, debug or rt" ;;
 	esac
 }
 

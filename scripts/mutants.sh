@@ -126,7 +126,7 @@ initrd=$(PLAN=$plan GUEST_TAG=mutants "$TOP/scripts/build-guest.sh" "$arch" \
 	2>"$out/guest.log" | tail -n 1) || die "building the guest failed: see $out/guest.log"
 
 tmo=1200 itmo=180
-[ "$variant" = debug ] && tmo=2400 itmo=600
+[ "$variant" != normal ] && tmo=2400 itmo=600
 
 # try NAME: build and boot one kernel; prints the failed tests, one a
 # line. Returns 2, printing the step, if it could not be applied, built
