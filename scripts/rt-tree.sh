@@ -5,9 +5,10 @@
 # RT_POOL_URI, checked against its sha256), applies it to the base in a
 # worktree of its own ($SPF_CACHE/trees/rt: the work branch is never
 # touched) and puts the work branch's commits on top with cherry-pick.
-# Prints the tree's path. Kconfig files merge by union: the RT set and
-# the series each add a 'select' line at the same place in
-# arch/arm64/Kconfig, and both must stay.
+# Prints the tree's path. The arches' Kconfig files merge by union: the
+# RT set and the series each add a 'select' line at the same place in
+# arch/arm64/Kconfig, and both must stay; every other file merges as
+# usual.
 # With REPIN=1, prints the fetched tarball's sha256 and stops.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -61,7 +62,7 @@ tree=$SPF_CACHE/trees/rt
 scratch=$SPF_CACHE/trees/rt-scratch
 ident=(-c user.name=spf-workbench -c user.email=rt@spf-workbench.invalid
 	-c core.attributesFile="$pdir/attributes" -c commit.gpgsign=false)
-printf 'Kconfig merge=union\n' >"$pdir/attributes"
+printf 'arch/*/Kconfig merge=union\n' >"$pdir/attributes"
 export GIT_COMMITTER_DATE=$BASE_DATE
 if [ ! -d "$scratch" ]; then
 	mkdir -p "$(dirname "$scratch")"
