@@ -93,6 +93,11 @@ class FailingRun(unittest.TestCase):
         rows = statuses(self.text, {"vm/madv_populate": "listed by mistake"})
         self.assertIn("vm/madv_populate", by_status(rows, "XPASS"))
 
+    def test_failure_says_why(self):
+        why = pc.Console(self.text).why["vm/userfaultfd-anon"]
+        self.assertTrue(any("UFFDIO_API failed" in l for l in why), why)
+        self.assertFalse(any("running" in l or "mlock2" in l for l in why), why)
+
     def test_exit_status_is_one(self):
         with tempfile.NamedTemporaryFile("w", suffix=".log") as f:
             f.write(self.text)
@@ -135,6 +140,20 @@ class Unit(unittest.TestCase):
                 "# partial\nnot ok 1 t # exit=1\n"
                 f"{pc.PLAN_DONE}\n")
         self.assertEqual(by_status(statuses(text), "FAIL"), ["t"])
+
+    def test_failed_subtest_and_its_log_are_kept(self):
+        out = "".join(f"# # line {i}\n" for i in range(20))
+        text = (f"{pc.INIT_REACHED}\n{pc.PLAN_BEGIN}\n1..2\n"
+                "# running t: ./t\n# ok 1 a\n" + out +
+                "# # spf_race.c:42:b:writer: page 3 holds 0x1\n"
+                "# not ok 2 b\n# ok 3 c\n" + out +
+                "not ok 1 t # exit=1\n# running u: ./u\nok 2 u\n"
+                f"{pc.PLAN_DONE}\n")
+        con = pc.Console(text)
+        self.assertEqual(con.why["t"][-2:], ["# # spf_race.c:42:b:writer: page 3 holds 0x1",
+                                             "# not ok 2 b"])
+        self.assertEqual(len(con.why["t"]), pc.WHY_BEFORE + 1)
+        self.assertNotIn("u", con.why)
 
     def test_skip_is_not_a_pass(self):
         text = (f"{pc.INIT_REACHED}\n{pc.PLAN_BEGIN}\n1..1\n"

@@ -55,6 +55,15 @@ SPLAT_HEADERS = [re.compile(p) for p in (
 CALL_TRACE = re.compile(r"\bCall [Tt]race:")
 SPLAT_CONTEXT = 60
 
+# What a failed program printed that says why: each nested "not ok" with
+# the lines before it (kselftest_harness.h logs the failed assertion and
+# TH_LOG() there), or the end of its output when it printed no nested TAP.
+RUNNING = re.compile(r"^# running (\S+):")
+NESTED_NOT_OK = re.compile(r"^#(?: #)? not ok\b")
+WHY_BEFORE = 4
+WHY_TAIL = 6
+WHY_MAX = 24
+
 
 def strip_ts(line):
     """Drop the printk time stamp, if any."""
@@ -95,6 +104,7 @@ class Console:
         self.kunit_errors = []
         self.tests = []      # (name, ok, directive)
         self.planned = None
+        self.why = {}        # failed test name -> lines of its output
         self.splats = []     # (line number, first line, context)
         self._parse_kunit()
         self._parse_plan()
@@ -143,6 +153,7 @@ class Console:
     def _parse_plan(self):
         """Collect the init's TAP results."""
         inside = False
+        output = []
         for line in self.lines:
             if line.startswith(PLAN_BEGIN):
                 inside = True
@@ -155,9 +166,19 @@ class Console:
             if m and self.planned is None:
                 self.planned = int(m.group(1))
                 continue
+            if RUNNING.match(line):
+                output = []
+                continue
+            if line.startswith("# "):
+                output.append(line)
+                continue
             m = TAP_RESULT.match(line)
             if m:
-                self.tests.append((m.group(3), m.group(1) == "ok", m.group(4) or ""))
+                ok = m.group(1) == "ok"
+                self.tests.append((m.group(3), ok, m.group(4) or ""))
+                if not ok:
+                    self.why[m.group(3)] = why_failed(output)
+                output = []
 
     def _find_splats(self):
         last_header = -SPLAT_CONTEXT - 1
@@ -172,6 +193,17 @@ class Console:
                 ctx = self.lines[i:i + 12]
                 self.splats.append((i + 1, line.strip(), ctx))
                 last_header = i
+
+
+def why_failed(output):
+    """The lines of a failed program's output that say why it failed."""
+    keep = set()
+    for i, line in enumerate(output):
+        if NESTED_NOT_OK.match(line):
+            keep.update(range(max(0, i - WHY_BEFORE), i + 1))
+    if not keep:
+        keep = set(range(max(0, len(output) - WHY_TAIL), len(output)))
+    return [output[i] for i in sorted(keep)][:WHY_MAX]
 
 
 def verdicts(con, known):
@@ -229,6 +261,9 @@ def main(argv=None):
     for s, n, d in rows:
         if s not in ("PASS",):
             print(f"  {s:5} {n}: {d}")
+        if s == "FAIL":
+            for l in con.why.get(n[len(args.prefix):], []):
+                print(f"    | {l}")
     for lineno, first, ctx in con.splats:
         print(f"  splat at console line {lineno}:")
         for l in ctx:
