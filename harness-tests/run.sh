@@ -44,6 +44,7 @@ run_tap() { # GROUP CMD...
 
 run_tap parse-console python3 "$here/test_parse_console.py"
 run_tap bench-report python3 "$here/test_bench_report.py"
+run_tap doc-links python3 "$here/test_doc_links.py"
 run_tap boot-limits "$here/test-boot-limits.sh"
 run_tap series "$here/test-series.sh"
 run_tap errors "$here/test-errors.sh"
