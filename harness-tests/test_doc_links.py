@@ -44,15 +44,17 @@ def slug(heading):
 
 def scan(path):
     """Return (anchors, links) of a Markdown file; links as (line, target)."""
-    anchors, links, seen = set(), [], {}
+    anchors, seen, text = set(), {}, []
     fenced = False
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    for n, line in enumerate(lines, 1):
+    for line in lines:
         if FENCE.match(line):
             fenced = not fenced
+            text.append("")
             continue
         if fenced:
+            text.append("")
             continue
         anchors.update(ANCHOR.findall(line))
         m = HEADING.match(line)
@@ -61,18 +63,12 @@ def scan(path):
             k = seen.get(s, 0)
             seen[s] = k + 1
             anchors.add(s if k == 0 else f"{s}-{k}")
-    # Links may wrap: scan the text outside fences, code spans removed,
+        text.append(CODE_SPAN.sub("", line))
+    # Links may wrap: search the text outside fences, code spans removed,
     # and count lines up to each match.
-    text, fenced = [], False
-    for line in lines:
-        if FENCE.match(line):
-            fenced = not fenced
-            text.append("")
-            continue
-        text.append("" if fenced else CODE_SPAN.sub("", line))
     body = "\n".join(text)
-    for m in LINK.finditer(body):
-        links.append((body.count("\n", 0, m.start()) + 1, m.group(1)))
+    links = [(body.count("\n", 0, m.start()) + 1, m.group(1))
+             for m in LINK.finditer(body)]
     return anchors, links
 
 
@@ -81,22 +77,22 @@ def broken_links(top, patterns):
     resolve, as 'file:line: target (why)'."""
     bad, cache = [], {}
 
-    def anchors_of(path):
+    def scanned(path):
         if path not in cache:
-            cache[path] = scan(path)[0]
+            cache[path] = scan(path)
         return cache[path]
 
     files = sorted({p for pat in patterns for p in glob.glob(os.path.join(top, pat))})
     for path in files:
         rel = os.path.relpath(path, top)
-        for line, target in scan(path)[1]:
+        for line, target in scanned(path)[1]:
             if SCHEME.match(target):
                 continue
             where, _, frag = target.partition("#")
             dest = os.path.normpath(os.path.join(os.path.dirname(path), where)) if where else path
             if not os.path.exists(dest):
                 bad.append(f"{rel}:{line}: {target} (no such file)")
-            elif frag and dest.endswith(".md") and frag not in anchors_of(dest):
+            elif frag and dest.endswith(".md") and frag not in scanned(dest)[0]:
                 bad.append(f"{rel}:{line}: {target} (no heading or anchor '{frag}')")
     return files, bad
 
