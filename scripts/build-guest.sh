@@ -73,7 +73,11 @@ done <"$TOP/guest/selftests.list"
 # The series' own selftests: every spf_*.c in the vm folder.
 for c in "$vmdir"/spf_*.c; do
 	[ -e "$c" ] || continue
-	cc_test "$(basename "$c" .c)" "" "" "$(basename "$c")"
+	prog=$(basename "$c" .c)
+	# With the extra sources the vm Makefile names for it
+	# ("$(OUTPUT)/spf_race: vm_util.c").
+	read -r -a extra < <(sed -n "s|^\$(OUTPUT)/$prog: *||p" "$vmdir/Makefile") || true
+	cc_test "$prog" "" "" "$prog.c" "${extra[@]}"
 done
 # The benchmark, static for this arch.
 log "guest $name: building spfbench"
