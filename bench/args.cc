@@ -17,6 +17,7 @@ const WorkloadEntry workloads[] = {
 	{ "fault_under_writer", Workload::FaultUnderWriter },
 	{ "same_vma", Workload::SameVma },
 	{ "mmap_churn", Workload::MmapChurn },
+	{ "swap_under_writer", Workload::SwapUnderWriter },
 };
 
 constexpr unsigned max_tasks = 4096;
@@ -69,6 +70,7 @@ unsigned default_size_mb(Workload w)
 	switch (w) {
 	case Workload::FaultUnderWriter:
 	case Workload::SameVma:
+	case Workload::SwapUnderWriter:
 		return 16;
 	default:
 		return 128;
@@ -78,7 +80,12 @@ unsigned default_size_mb(Workload w)
 bool page_mode_applies(Workload w)
 {
 	return w == Workload::PageFault1 || w == Workload::FaultUnderWriter ||
-	       w == Workload::SameVma;
+	       w == Workload::SameVma || w == Workload::SwapUnderWriter;
+}
+
+bool workload_has_writer(Workload w)
+{
+	return w == Workload::FaultUnderWriter || w == Workload::SwapUnderWriter;
 }
 
 std::string usage()
@@ -87,31 +94,36 @@ std::string usage()
 	"usage: spfbench -t WORKLOAD [options]\n"
 	"\n"
 	"workloads: page_fault1 page_fault2 page_fault3 fault_under_writer\n"
-	"           same_vma mmap_churn\n"
+	"           same_vma mmap_churn swap_under_writer\n"
+	"\n"
+	"  swap_under_writer is fault_under_writer with MADV_PAGEOUT instead\n"
+	"  of MADV_DONTNEED between passes: each pass faults its pages back\n"
+	"  from swap (needs active swap). The writer options below apply to\n"
+	"  both; \"the writer workloads\" are these two.\n"
 	"\n"
 	"  -t WORKLOAD      workload to run (required)\n"
 	"  -m MODE          threads, processes or both (default both;\n"
-	"                   fault_under_writer: threads only)\n"
+	"                   the writer workloads: threads only)\n"
 	"  -n N             run with exactly N tasks\n"
 	"  -N MAX           run with 1..MAX tasks (default: online CPUs)\n"
 	"  -w SECONDS       warm-up before sampling (default 1, 0 allowed)\n"
 	"  -d SECONDS       sampling window, one sample a second (default 5)\n"
 	"  -s SIZE_MB       mapping size per task (default 128; 16 for\n"
-	"                   fault_under_writer and same_vma)\n"
+	"                   the writer workloads and same_vma)\n"
 	"  -p PAGES         4k, thp or default: MADV_NOHUGEPAGE, MADV_HUGEPAGE\n"
 	"                   or nothing on anonymous mappings (default 4k)\n"
 	"  -o FILE          write the CSV to FILE (default stdout)\n"
 	"  -j FILE          write a JSON report to FILE\n"
-	"  --writer-size MB size of the mprotect()ed VMA of fault_under_writer\n"
+	"  --writer-size MB size of the writer's mprotect()ed VMA\n"
 	"                   (default 256)\n"
-	"  --writer-in WHERE fault_under_writer's writer: thread (in the\n"
-	"                   faulters' mm, default) or process (a control: an\n"
-	"                   mm of its own, sharing only the CPUs)\n"
-	"  --writer-rate N fault_under_writer's writer makes at most N\n"
-	"                   mprotect() calls a second, evenly paced (default\n"
-	"                   0: as many as it can)\n"
-	"  --windows HOW    fault_under_writer's writer idle and busy:\n"
-	"                   sequential (an idle window, then a busy one;\n"
+	"  --writer-in WHERE the writer: thread (in the faulters' mm,\n"
+	"                   default) or process (a control: an mm of its\n"
+	"                   own, sharing only the CPUs)\n"
+	"  --writer-rate N  the writer makes at most N mprotect() calls a\n"
+	"                   second, evenly paced (default 0: as many as it\n"
+	"                   can)\n"
+	"  --windows HOW    the writer idle and busy: sequential (an idle\n"
+	"                   window, then a busy one;\n"
 	"                   default) or interleaved (one window of -d idle\n"
 	"                   and -d busy 1 s phases, ABBA order, each\n"
 	"                   measured after 0.2 s to settle)\n"
@@ -262,20 +274,20 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 		return fail("no workload given (-t)");
 	if (have_n && have_N)
 		return fail("-n and -N are mutually exclusive");
-	if (o.workload == Workload::FaultUnderWriter) {
+	if (workload_has_writer(o.workload)) {
 		if (have_mode && o.processes)
-			return fail("fault_under_writer needs one mm: "
-				    "only -m threads is supported");
+			return fail(std::string(workload_name(o.workload)) +
+				    " needs one mm: only -m threads is supported");
 		o.processes = false;
 		o.threads = true;
 	} else if (have_writer) {
-		return fail("--writer-size only applies to fault_under_writer");
+		return fail("--writer-size only applies to the writer workloads");
 	} else if (have_writer_in) {
-		return fail("--writer-in only applies to fault_under_writer");
+		return fail("--writer-in only applies to the writer workloads");
 	} else if (have_windows) {
-		return fail("--windows only applies to fault_under_writer");
+		return fail("--windows only applies to the writer workloads");
 	} else if (have_rate) {
-		return fail("--writer-rate only applies to fault_under_writer");
+		return fail("--writer-rate only applies to the writer workloads");
 	}
 	if (o.size_mb == 0)
 		o.size_mb = default_size_mb(o.workload);

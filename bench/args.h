@@ -12,6 +12,7 @@ enum class Workload {
 	FaultUnderWriter,
 	SameVma,
 	MmapChurn,
+	SwapUnderWriter,
 };
 
 enum class PageMode {
@@ -52,6 +53,10 @@ std::string usage();
 const char *workload_name(Workload w);
 const char *page_mode_name(PageMode p);
 unsigned default_size_mb(Workload w);
+
+// fault_under_writer and swap_under_writer: faulter threads beside an
+// mprotect() writer in the same mm (the --writer-* and --windows options).
+bool workload_has_writer(Workload w);
 
 // Anonymous workloads honour -p; the file-backed ones and mmap_churn
 // (which never touches its mapping) do not.

@@ -70,13 +70,24 @@ int main(int argc, char **argv)
 		break;
 	}
 
+	// Without swap, MADV_PAGEOUT leaves anonymous pages where they
+	// are and swap_under_writer would time writes, not faults.
+	if (opt.workload == Workload::SwapUnderWriter) {
+		std::string swaps;
+		if (!read_file("/proc/swaps", &swaps) || !count_swap_areas(swaps)) {
+			fprintf(stderr, "spfbench: swap_under_writer needs active swap: "
+				"/proc/swaps lists no area (swapon one first)\n");
+			return 1;
+		}
+	}
+
 	// Open the outputs first: a bad path should not cost a whole run.
 	FILE *csv = opt.csv_path.empty() ? stdout : open_output(opt.csv_path);
 	FILE *json = opt.json_path.empty() ? nullptr : open_output(opt.json_path);
 
 	struct utsname uts;
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	bool writer = opt.workload == Workload::FaultUnderWriter;
+	bool writer = workload_has_writer(opt.workload);
 	RunEnv env = probe_env();
 	Report rep;
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 
 const char csv_header[] = "tasks,processes,processes_idle,threads,threads_idle,linear";
+const char *const fault_counters[4] = { "pgfault", "pgmajfault", "pswpin",
+					"pswpout" };
 
 namespace {
 
@@ -142,6 +144,8 @@ void mode_result(Json &j, const ModeResult &m, const Report &r)
 
 	j.key("spf_counters");
 	counters(j, m.spf);
+	j.key("vm_counters");
+	counters(j, m.vm);
 
 	const PageReport &p = m.pages;
 	j.key("pages").open('{');

@@ -29,8 +29,13 @@ struct ModeResult {
 	double tlb_ipis_per_s = NAN;	// x86 TLB shootdown IPIs, all CPUs
 	CpuUse cpu;			// faulters' and writer's CPU time
 	Counters spf;			// spf_* deltas over the window
+	Counters vm;			// fault_counters deltas over it
 	PageReport pages;
 };
+
+// The /proc/vmstat lines each mode reports besides spf_*: the faults
+// (what spf_attempt - spf_abort is a share of) and the swap traffic.
+extern const char *const fault_counters[4];
 
 struct Row {
 	unsigned tasks = 0;

@@ -130,6 +130,24 @@ uint64_t field_kb(const std::string &line, const char *key)
 
 } // namespace
 
+unsigned count_swap_areas(const std::string &text)
+{
+	std::istringstream in(text);
+	std::string line;
+	unsigned n = 0;
+
+	if (!std::getline(in, line) || line.compare(0, 8, "Filename"))
+		return 0;	// no header: not /proc/swaps
+	while (std::getline(in, line)) {
+		std::istringstream f(line);
+		std::string name, type;
+		uint64_t size;
+		if (f >> name >> type >> size)
+			n++;
+	}
+	return n;
+}
+
 bool smaps_find(const std::string &text, uint64_t addr, SmapsVma *out)
 {
 	std::istringstream in(text);

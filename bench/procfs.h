@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Parsers for /proc/stat, /proc/vmstat, /proc/interrupts,
+// Parsers for /proc/stat, /proc/vmstat, /proc/interrupts, /proc/swaps,
 // /proc/PID/smaps and /proc/PID/task/TID/status text. They
 // take the text, not a path, so that tests can feed synthetic input.
 #ifndef SPFBENCH_PROCFS_H
@@ -35,6 +35,10 @@ Counters counter_deltas(const Counters &before, const Counters &after,
 // IPIs). False if there is no such line or it has no count.
 bool parse_interrupts(const std::string &text, const std::string &name,
 		      uint64_t *out);
+
+// The swap areas /proc/swaps lists: its lines after the header that
+// name an area ("Filename Type Size Used Priority").
+unsigned count_swap_areas(const std::string &text);
 
 struct SmapsVma {
 	uint64_t start = 0;

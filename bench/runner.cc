@@ -328,6 +328,10 @@ void finish(ModeResult *res, const Tally &t, const Options &opt,
 	res->stats = summarize(t.samples);
 	res->idle_pct = idle_percent(CpuTimes(), t.cpu);
 	res->spf = counter_deltas(Counters(), t.vm, "spf_");
+	for (const char *name : fault_counters) {
+		auto it = t.vm.find(name);
+		res->vm[name] = it == t.vm.end() ? 0 : it->second;
+	}
 	res->cpu = cpu_use(t.reads, tasks);
 	if (writer)
 		res->writer_per_s = t.writer / wall;

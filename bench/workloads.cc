@@ -13,6 +13,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21		/* Linux 5.4; older C libraries lack it */
+#endif
+
 namespace {
 
 const size_t page = sysconf(_SC_PAGESIZE);
@@ -122,9 +126,16 @@ void page_fault_file(const WorkerArgs &a, int flags)
 }
 
 // fault_under_writer and same_vma: touch a region that stays mapped,
-// zap it with MADV_DONTNEED, touch it again.
+// zap it with MADV_DONTNEED, touch it again. swap_under_writer: the
+// same with MADV_PAGEOUT, so that each pass faults its pages back from
+// swap (or from the swap cache, where the write-out has not finished).
 void refault(const WorkerArgs &a)
 {
+	bool pageout = a.workload == Workload::SwapUnderWriter;
+	int advice = pageout ? MADV_PAGEOUT : MADV_DONTNEED;
+	const char *what = pageout ? "madvise(MADV_PAGEOUT)" :
+				     "madvise(MADV_DONTNEED)";
+
 	char *p = a.shared_vma ? a.shared_vma + a.index * a.size :
 				 map_anon(a.size, a.page, a.hpage);
 	if (!p)
@@ -136,12 +147,13 @@ void refault(const WorkerArgs &a)
 
 	ready(a);
 	while (!stopping(a.ctl)) {
-		// Timed: MADV_DONTNEED takes mmap_lock for read on every
-		// kernel measured, so it waits for the writer even where
-		// the faults do not. The time is not fault time.
+		// Timed: MADV_DONTNEED and MADV_PAGEOUT take mmap_lock for
+		// read on every kernel measured, so they wait for the
+		// writer even where the faults do not. The time is not
+		// fault time.
 		uint64_t t0 = mono_ns();
-		if (madvise(p, a.size, MADV_DONTNEED))
-			die(a, "madvise(MADV_DONTNEED)");
+		if (madvise(p, a.size, advice))
+			die(a, what);
 		uint64_t spent = mono_ns() - t0;
 		a.slot->zap_ns.store(a.slot->zap_ns.load(std::memory_order_relaxed) +
 				     spent, std::memory_order_relaxed);
@@ -200,7 +212,7 @@ char *map_anon(size_t len, PageMode mode, size_t hpage)
 
 bool workload_probes(Workload w)
 {
-	return w == Workload::FaultUnderWriter || w == Workload::SameVma;
+	return workload_has_writer(w) || w == Workload::SameVma;
 }
 
 void worker_main(WorkerArgs a)
@@ -220,6 +232,7 @@ void worker_main(WorkerArgs a)
 		break;
 	case Workload::FaultUnderWriter:
 	case Workload::SameVma:
+	case Workload::SwapUnderWriter:
 		refault(a);
 		break;
 	case Workload::MmapChurn:

@@ -106,7 +106,8 @@ void args_tests()
 	});
 	add("args_workload_names", [] {
 		const char *names[] = { "page_fault1", "page_fault2", "page_fault3",
-					"fault_under_writer", "same_vma", "mmap_churn" };
+					"fault_under_writer", "same_vma", "mmap_churn",
+					"swap_under_writer" };
 		for (const char *n : names) {
 			Options o;
 			CHECK(parse({ "-t", n }, &o) == ParseStatus::Ok);
@@ -126,6 +127,22 @@ void args_tests()
 		CHECK(o.threads && !o.processes);
 		CHECK(!o.interleave);	// sequential windows by default
 		CHECK(o.writer_rate == 0);	// unpaced
+	});
+	add("args_swap_under_writer", [] {
+		Options o;
+		CHECK(parse({ "-t", "swap_under_writer", "--windows", "interleaved",
+			      "--writer-rate", "50" }, &o) == ParseStatus::Ok);
+		CHECK(o.workload == Workload::SwapUnderWriter);
+		CHECK(o.threads && !o.processes);
+		CHECK(o.interleave && o.writer_rate == 50);
+		CHECK(o.size_mb == 16);
+		CHECK(workload_has_writer(o.workload));
+		CHECK(page_mode_applies(o.workload));
+		CHECK(!workload_has_writer(Workload::SameVma));
+		std::string err;
+		CHECK(parse({ "-t", "swap_under_writer", "-m", "both" }, &o, &err) ==
+		      ParseStatus::Error);
+		CHECK_STR(err, "swap_under_writer needs one mm: only -m threads is supported");
 	});
 	add("args_windows_sequential", [] {
 		Options o;
@@ -174,6 +191,8 @@ void args_tests()
 		{ "n_and_N", { "-t", "page_fault1", "-n", "1", "-N", "2" } },
 		{ "writer_processes", { "-t", "fault_under_writer", "-m", "processes" } },
 		{ "writer_both", { "-t", "fault_under_writer", "-m", "both" } },
+		{ "swap_processes", { "-t", "swap_under_writer", "-m", "processes" } },
+		{ "swap_rate_too_high", { "-t", "swap_under_writer", "--writer-rate", "1000001" } },
 		{ "writer_size_elsewhere", { "-t", "page_fault1", "--writer-size", "64" } },
 		{ "zero_writer_size", { "-t", "fault_under_writer", "--writer-size", "0" } },
 		{ "writer_in_elsewhere", { "-t", "same_vma", "--writer-in", "thread" } },
@@ -561,6 +580,17 @@ void output_tests()
 		CHECK(has(j, "\"busy_idle_ratio_outside_zap\": 0.9000"));
 		CHECK(j.find("\"processes\": {") == std::string::npos);
 	});
+	add("json_vm_counters", [] {
+		Report r = sample_report();
+		r.rows[0].threads.vm = { { "pgfault", 4100 }, { "pswpin", 0 } };
+		std::string j = format_json(r);
+		CHECK(json_balanced(j));
+		size_t at = j.find("\"vm_counters\": {\n");
+		CHECK(at != std::string::npos);
+		std::string obj = j.substr(at, j.find('}', at) - at);
+		CHECK(has(obj, "\"pgfault\": 4100,") && has(obj, "\"pswpin\": 0"));
+		CHECK(has(j, "\"vm_counters\": {}"));	// the modes without
+	});
 	add("json_empty_counters", [] {
 		Report r = sample_report();
 		r.spf_counters.clear();
@@ -594,6 +624,17 @@ void procfs_tests()
 		CHECK(!parse_interrupts(text, "IPI0", &n));
 		CHECK(!parse_interrupts(" TLB: TLB shootdowns\n", "TLB", &n));
 		CHECK(!parse_interrupts("", "TLB", &n));
+	});
+	add("proc_swaps_count", [] {
+		const char *head = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
+		std::string one = std::string(head) +
+			"/dev/vda                                partition\t1048572\t\t0\t\t-2\n";
+		CHECK(count_swap_areas(one) == 1);
+		CHECK(count_swap_areas(one + "/swapfile file 4096 0 -3\n") == 2);
+		CHECK(count_swap_areas(head) == 0);		// swap off
+		CHECK(count_swap_areas("") == 0);
+		CHECK(count_swap_areas("/dev/vda partition 1048572 0 -2\n") == 0);
+		CHECK(count_swap_areas(std::string(head) + "truncated\n") == 0);
 	});
 	add("proc_stat_parse", [=] {
 		CpuTimes t;
