@@ -718,6 +718,116 @@ class Rounds(unittest.TestCase):
         self.assertIn(f"{r2}: no fault_under_writer 4k report", res.stderr)
 
 
+class Coverage(unittest.TestCase):
+    """The huge-page and swap-in workloads: speculative coverage from the
+    per-mode counters, and the rounds' paired ratios of ops/s."""
+
+    # threads ops/s at 2 tasks per label and round: spf-on / spf-off is 2.00
+    # in every round (above), spf-on / vanilla-6.1 0.50 (below), spf-on /
+    # pervma-6.12 1.0, 1.1, 1.2 (mean 1.10, half-width 4.303 * 0.1 / sqrt(3)
+    # = 0.248: level).
+    OPS = {"spf-on": (100, 110, 120), "spf-off": (50, 55, 60),
+           "vanilla-6.1": (200, 220, 240), "pervma-6.12": (100, 100, 100)}
+    SPF = {"spf_attempt": 1000, "spf_abort": 5, "spf_abort_huge_wp": 5}
+    VM = {"pgfault": 1040, "pgmajfault": 0, "pswpin": 0, "pswpout": 0}
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="bench-report-")
+        self.dir = os.path.join(self.tmp, "r")
+        with open(ZAP_FIXTURE, encoding="utf-8") as f:
+            fuw = json.load(f)
+        pf1 = fixture("pf1-4k.json")
+        pf1.update(page_size="default", modes=["threads"])
+        pf1["results"] = [r for r in pf1["results"] if r["tasks"] == 2]
+        del pf1["results"][0]["processes"]
+        self.pf1 = pf1
+        for label, ops in self.OPS.items():
+            spf = label.startswith("spf-")
+            write_json(os.path.join(self.dir, label, "pf1-default.json"),
+                       self.doc(ops[0], spf))
+            for n, v in enumerate(ops, 1):
+                top = os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label)
+                write_json(os.path.join(top, "fuw-4k.json"), fuw)
+                write_json(os.path.join(top, "pf1-default.json"), self.doc(v, spf))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def doc(self, ops, spf):
+        doc = json.loads(json.dumps(self.pf1))
+        m = doc["results"][0]["threads"]
+        m.update(mean=ops, samples=[ops] * len(m["samples"]))
+        if spf:
+            m.update(spf_counters=self.SPF, vm_counters=self.VM)
+        return doc
+
+    def report(self):
+        res = run(self.dir)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        return md_tables(res.stdout), res.stdout
+
+    def test_suite_coverage_per_mode(self):
+        t = self.report()[0]["Speculative coverage"]
+        self.assertEqual(row(t, label="spf-on", workload="page_fault1 default"), {
+            "label": "spf-on", "workload": "page_fault1 default", "tasks": "2",
+            "mode": "threads", "pgfault": "1040", "spf_attempt": "1000", "spf_abort": "5",
+            "speculative % of faults": "95.7", "aborted % of attempts": "0.50"})
+        # No counters: no row (vanilla), not a zero.
+        self.assertFalse([r for r in t if r["label"] == "vanilla-6.1"])
+
+    def test_no_coverage_without_pgfault(self):
+        shutil.rmtree(os.path.join(self.dir, br.ROUNDS_DIR))
+        for label in self.OPS:
+            write_json(os.path.join(self.dir, label, "pf1-default.json"),
+                       self.doc(100, False))
+        self.assertNotIn("Speculative coverage", self.report()[0])
+
+    def test_rounds_means_and_paired_ratios(self):
+        tables, md = self.report()
+        t = tables["Huge pages and swap-in over 3 rounds"]
+        self.assertEqual(row(t, workload="page_fault1 default", measure="ops/s"), {
+            "workload": "page_fault1 default", "tasks": "2", "measure": "ops/s",
+            "vanilla-6.1": "220 ± 50", "pervma-6.12": "100 ± 0", "spf-off": "55 ± 12",
+            "spf-on": "110 ± 25"})
+        p = tables["spf-on against each kernel on these workloads, paired by round"]
+        got = {r["against"]: (r["mean"], r["95% interval"], r["spf-on is"]) for r in p}
+        self.assertEqual(got, {
+            "spf-off": ("2.00", "2.00 … 2.00", "above"),
+            "vanilla-6.1": ("0.50", "0.50 … 0.50", "below"),
+            "pervma-6.12": ("1.10", "0.85 … 1.35", "level: the interval holds 1")})
+        self.assertEqual({r["measure"] for r in p}, {"ops/s: spf-on / it"})
+
+    def test_rounds_coverage_is_summed(self):
+        t = self.report()[0]["Speculative coverage over the rounds"]
+        self.assertEqual(row(t, label="spf-on"), {
+            "workload": "page_fault1 default", "tasks": "2", "label": "spf-on",
+            "pgfault": "3120", "spf_attempt": "3000", "spf_abort": "15",
+            "speculative % of faults": "95.7", "aborted % of attempts": "0.50"})
+        self.assertEqual(len(t), 2)  # spf-on, spf-off: the kernels with counters
+
+    def test_writer_workload_has_busy_idle_pairs(self):
+        with open(ZAP_FIXTURE, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc.update(workload="swap_under_writer")
+        for n, v in enumerate((0.9, 0.92, 0.94), 1):
+            for label, d in (("spf-on", 0), ("spf-off", -0.3)):
+                doc["results"][0]["busy_idle_ratio"] = v + d
+                write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label,
+                                        "swap.json"), doc)
+        tables, md = self.report()
+        p = tables["spf-on against each kernel on these workloads, paired by round"]
+        r = row(p, workload="swap_under_writer 4k", measure="busy/idle: spf-on − it",
+                against="spf-off", tasks=1)
+        self.assertEqual((r["mean"], r["spf-on is"]), ("+0.30", "above"))
+        t = tables["Huge pages and swap-in over 3 rounds"]
+        self.assertEqual(row(t, workload="swap_under_writer 4k", measure="busy/idle",
+                             tasks=1)["spf-on"], "0.92 ± 0.05")
+        # Its modes are named as fault_under_writer's.
+        run_ = br.load_run("x", os.path.join(self.dir, br.ROUNDS_DIR, "r1", "spf-on",
+                                              "swap.json"))
+        self.assertEqual(br.mode_name(run_, "threads_writer_idle"), "threads, writer idle")
+
+
 class Intervals(unittest.TestCase):
     """mean_ci and the t quantiles it uses."""
 

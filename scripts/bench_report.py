@@ -58,7 +58,8 @@ from xml.sax.saxutils import escape, quoteattr
 OUTPUTS = ("report.md", "scaling.svg", "summary.csv")
 SPREAD_CSV = "spread.csv"  # also written with --compare
 WORKLOADS = ("page_fault1", "page_fault2", "page_fault3", "fault_under_writer",
-             "same_vma", "mmap_churn")
+             "swap_under_writer", "same_vma", "mmap_churn")
+WRITER_WORKLOADS = ("fault_under_writer", "swap_under_writer")  # with an mprotect() writer
 PAGES = ("4k", "thp", "default", None)
 MODES = ("processes", "threads", "threads_writer_idle")
 HEADLINE = "fault_under_writer 4k"  # the key of the headline table's workload
@@ -67,6 +68,10 @@ CONTROL = f"fault_under_writer{CONTROL_SUFFIX} 4k"  # the headline's control
 PACED_SUFFIX = ", writer paced"  # key and title of a run with --writer-rate
 PACED = f"fault_under_writer{PACED_SUFFIX} 4k"  # the headline, writer paced
 ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
+# The workloads the rounds repeat besides the headline, for the faults the
+# series took over last: huge pages as the guest has them (THP "always",
+# no madvise) and swap-in. Keys as Run.key makes them.
+COVERAGE = ("page_fault1 default", "fault_under_writer thp", "swap_under_writer 4k")
 # Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
 # above 30 the normal quantile.
 T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
@@ -148,6 +153,10 @@ def stats(m):
             "tlb": number(m.get("tlb_shootdowns_per_s")),
             "writer_calls": number(m.get("writer_mprotect_per_s")),
             "zap": number(m.get("zap_s_per_s")),
+            # Per-mode counter deltas; vm_counters (pgfault, the swap
+            # traffic) only from a spfbench that reports them.
+            "spf": {k: int(v) for k, v in m.get("spf_counters", {}).items()},
+            "vm": {k: int(v) for k, v in m.get("vm_counters", {}).items()},
             **{k: number(m.get(k)) for k in CPU_KEYS}}
 
 
@@ -221,7 +230,7 @@ def pct(part, whole):
 
 
 def mode_name(run, mode):
-    if run.workload == "fault_under_writer":
+    if run.workload in WRITER_WORKLOADS:
         return {"threads": "threads, writer busy",
                 "threads_writer_idle": "threads, writer idle"}.get(mode, mode)
     return mode
@@ -250,11 +259,12 @@ def markdown(results, runs, labels, keys, baseline, rounds=(), subject="spf-on")
     out += headline([by[(l, HEADLINE)] for l in labels if (l, HEADLINE) in by])
     if rounds:
         out += rounds_section(rounds, labels, subject)
+        out += coverage_rounds(rounds, labels, subject)
     for key in keys:
         present = [by[(l, key)] for l in labels if (l, key) in by]
         out += workload_table(present, by.get((baseline, key)), baseline)
         out += cpu_table(present)
-    return "\n".join(out + spf_table(by, labels, keys)) + "\n"
+    return "\n".join(out + spf_table(by, labels, keys) + coverage_table(runs, labels, keys)) + "\n"
 
 
 def workload_table(present, base, baseline):
@@ -413,7 +423,7 @@ def load_rounds(results):
     for name in names:
         runs = {}
         for r in load(os.path.join(top, name)):
-            if r.key in (HEADLINE, CONTROL, PACED):
+            if r.key in (HEADLINE, CONTROL, PACED) + COVERAGE:
                 runs.setdefault(r.label, {})[r.key] = r
         if not any(HEADLINE in k for k in runs.values()):
             raise ReportError(f"{os.path.join(top, name)}: no {HEADLINE} report")
@@ -425,7 +435,8 @@ def rounds_section(rounds, labels, subject):
     """The headline ratios over the rounds: means, intervals, paired differences."""
     labels = [l for l in labels if any(l in by for _, by in rounds)] + sorted(
         {l for _, by in rounds for l in by} - set(labels))
-    runs = [r for _, by in rounds for mine in by.values() for r in mine.values()]
+    runs = [r for _, by in rounds for mine in by.values() for r in mine.values()
+            if r.key in (HEADLINE, CONTROL, PACED)]
     tasks_all = sorted({t for r in runs for t in r.busy_idle})
     durations = sorted({str(r.duration) for r in runs})
     control = any(r.key == CONTROL for r in runs)
@@ -455,7 +466,8 @@ def rounds_section(rounds, labels, subject):
     out = ["", f"## Headline over {len(rounds)} rounds", ""]
     out += table(["tasks", "measure"] + labels, ci_rows(MEASURES, ".2f"))
     out += ["", "Each round boots every kernel once, in an order that rotates from round "
-            "to round, and runs only fault_under_writer with 4 KiB pages, sampling "
+            "to round, and runs fault_under_writer with 4 KiB pages (besides the "
+            "huge-page and swap-in workloads of the section below), sampling "
             f"{', '.join(durations)} s per task count with the writer idle and busy. "
             f"{windows_text(runs)} Mean over the rounds ± the half-width of its 95% confidence interval "
             "(Student's t, n − 1 degrees of freedom)."]
@@ -545,14 +557,148 @@ def rounds_section(rounds, labels, subject):
     return out + table(["tasks", "label"] + [n for n, _ in rounds], rows)
 
 
-def paired(d):
-    """[mean, interval, n, verdict] of per-round differences d (not empty)."""
+def paired(d, centre=0.0, spec="+.2f"):
+    """[mean, interval, n, verdict] of per-round values d (not empty): differences
+    against 0, or with centre=1 and spec=".2f", ratios against 1."""
     mean, half, n = mean_ci(d)
     if n < 2:
-        return [f"{mean:+.2f}", "—", n, "one round: no interval"]
+        return [format(mean, spec), "—", n, "one round: no interval"]
     lo, hi = mean - half, mean + half
-    verdict = "above" if lo > 0 else "below" if hi < 0 else "level: the interval holds 0"
-    return [f"{mean:+.2f}", f"{lo:+.2f} … {hi:+.2f}", n, verdict]
+    verdict = ("above" if lo > centre else "below" if hi < centre
+               else f"level: the interval holds {centre:g}")
+    return [format(mean, spec), f"{format(lo, spec)} … {format(hi, spec)}", n, verdict]
+
+
+def coverage(spf, vm):
+    """(faults completed speculatively over pgfault, aborts over attempts) of
+    summed counters; NaN where a count is missing or zero."""
+    att, abort = spf.get("spf_attempt", 0), spf.get("spf_abort", 0)
+    return ratio(att - abort, vm.get("pgfault", 0)), ratio(abort, att)
+
+
+def coverage_row(c_spf, c_vm):
+    """pgfault, attempts, aborts and the two shares of summed counters."""
+    done, aborted = coverage(c_spf, c_vm)
+    return [c_vm.get("pgfault", 0), c_spf.get("spf_attempt", 0), c_spf.get("spf_abort", 0),
+            fmt(100 * done, ".1f"), fmt(100 * aborted, ".2f")]
+
+
+COVERAGE_HEAD = ["pgfault", "spf_attempt", "spf_abort", "speculative % of faults",
+                 "aborted % of attempts"]
+COVERAGE_TEXT = ("Per mode, the deltas of /proc/vmstat over its sampling window: "
+                 "speculative % of faults is (`spf_attempt` − `spf_abort`) / `pgfault`, "
+                 "the share of the faults completed without mmap_lock (pgfault counts "
+                 "every task's faults, spfbench's own too, so the share is a floor); "
+                 "aborted % is `spf_abort` / `spf_attempt`.")
+
+
+def coverage_table(runs, labels, keys):
+    """Per kernel with SPF counters, workload, task count and mode: how many of
+    the faults completed speculatively. Only reports that carry pgfault."""
+    by = {(r.label, r.key): r for r in runs}
+    rows = []
+    for label in labels:
+        for key in keys:
+            r = by.get((label, key))
+            if not r:
+                continue
+            for tasks in sorted(r.rows):
+                for mode in MODES:
+                    m = r.rows[tasks].get(mode)
+                    if m and m["vm"].get("pgfault") and "spf_attempt" in m["spf"]:
+                        rows.append([label, key, tasks, mode_name(r, mode)]
+                                    + coverage_row(m["spf"], m["vm"]))
+    if not rows:
+        return []
+    return (["", "## Speculative coverage", ""]
+            + table(["label", "workload", "tasks", "mode"] + COVERAGE_HEAD, rows)
+            + ["", COVERAGE_TEXT])
+
+
+def coverage_rounds(rounds, labels, subject):
+    """The huge-page and swap-in workloads over the rounds: ops/s per kernel,
+    SUBJECT over each other kernel paired by round, busy/idle where there is a
+    writer, and how many faults completed speculatively."""
+    present = [k for k in COVERAGE if any(k in mine for _, by in rounds
+                                          for mine in by.values())]
+    if not present:
+        return []
+    labels = [l for l in labels if any(l in by for _, by in rounds)] + sorted(
+        {l for _, by in rounds for l in by} - set(labels))
+
+    def get(label, key, tasks, f):
+        return [f(by[label][key], tasks) if key in by.get(label, {}) and
+                tasks in by[label][key].rows else math.nan for _, by in rounds]
+
+    def ops(r, t):
+        return r.rows[t]["threads"]["mean"] if "threads" in r.rows[t] else math.nan
+
+    def cell(values, spec):
+        mean, half, n = mean_ci(values)
+        if n == 0:
+            return "—"
+        text = format(mean, spec) + ("" if math.isnan(half) else f" ± {format(half, spec)}")
+        return text + ("" if n == len(rounds) else f" (n={n})")
+
+    def tasks_of(key):
+        return sorted({t for _, by in rounds for mine in by.values()
+                       if key in mine for t in mine[key].rows})
+
+    means, pairs, cover = [], [], []
+    for key in present:
+        for tasks in tasks_of(key):
+            writer = key.split(" ")[0] in WRITER_WORKLOADS
+            measures = [("ops/s" + (", writer busy" if writer else ""), ops, ".0f", True)]
+            if writer:
+                measures.append((BUSY_IDLE, busy_idle, ".2f", False))
+            for name, f, spec, as_ratio in measures:
+                means.append([key, tasks, name] + [cell(get(l, key, tasks, f), spec)
+                                                   for l in labels])
+                if subject not in labels:
+                    continue
+                mine = get(subject, key, tasks, f)
+                for other in (l for l in labels if l != subject):
+                    theirs = get(other, key, tasks, f)
+                    if as_ratio:
+                        d = [ratio(a, b) for a, b in zip(mine, theirs)]
+                    else:
+                        d = [a - b for a, b in zip(mine, theirs)]
+                    d = [x for x in d if not math.isnan(x)]
+                    if d:
+                        name_ = f"{name}: {subject} / it" if as_ratio else f"{name}: {subject} − it"
+                        pairs.append([key, tasks, name_, other]
+                                     + (paired(d, 1.0, ".2f") if as_ratio else paired(d)))
+            for label in labels:
+                ms = [by[label][key].rows[tasks][mode] for _, by in rounds
+                      if key in by.get(label, {}) and tasks in by[label][key].rows
+                      for mode in MODES if mode in by[label][key].rows[tasks]]
+                ms = [m for m in ms if m["vm"].get("pgfault") and "spf_attempt" in m["spf"]]
+                if ms:
+                    cover.append([key, tasks, label] + coverage_row(
+                        counter_sum(m["spf"] for m in ms), counter_sum(m["vm"] for m in ms)))
+
+    out = ["", f"## Huge pages and swap-in over {len(rounds)} rounds", ""]
+    out += table(["workload", "tasks", "measure"] + labels, means)
+    out += ["", "The rounds also run, in the same boots as the headline: page_fault1 "
+            "threads with THP as the guest has it (no madvise: \"default\" pages), "
+            "fault_under_writer with MADV_HUGEPAGE (\"thp\"), and swap_under_writer "
+            "(each pass MADV_PAGEOUTs its 4 KiB pages and faults them back from swap "
+            "while a thread mprotect()s an unrelated VMA). Mean over the rounds ± the "
+            "half-width of its 95% confidence interval."]
+    if pairs:
+        out += ["", f"### {subject} against each kernel on these workloads, paired by "
+                "round", ""]
+        out += table(["workload", "tasks", "measure", "against", "mean", "95% interval",
+                      "rounds", f"{subject} is"], pairs)
+        out += ["", f"ops/s: the ratio {subject} / it within each round, averaged, with "
+                "its 95% interval: above or below 1 where the interval excludes 1. "
+                "busy/idle: the difference within each round, against 0."]
+    if cover:
+        out += ["", "### Speculative coverage over the rounds", ""]
+        out += table(["workload", "tasks", "label"] + COVERAGE_HEAD, cover)
+        out += ["", "Counters summed over the rounds and modes (the writer idle and "
+                "busy together). " + COVERAGE_TEXT]
+    return out
 
 
 def cpu_table(present):

@@ -16,9 +16,12 @@
 # VCPUS (default 2) and ACCEL (tcg) are passed to boot.sh.
 #
 # Then ROUNDS (default 3 quick, 5 full; 0: none) more rounds of the
-# headline workload alone, fault_under_writer with 4 KiB pages and 10 s
+# headline workload, fault_under_writer with 4 KiB pages and 10 s
 # samples, its control with the writer in a process of its own, and the
-# same with the writer paced at 50 mprotect() calls a second:
+# same with the writer paced at 50 mprotect() calls a second; then, at
+# VCPUS tasks only, the faults the series took over last: page_fault1
+# threads with THP as the guest has it (no madvise), fault_under_writer
+# with MADV_HUGEPAGE, and swap_under_writer (faults back from swap):
 # each round boots every kernel once, the order rotating from round to
 # round, into rounds/r<N>/<label>/. The report gives the mean
 # of each ratio over the rounds with its 95% interval, and SPF on
@@ -52,14 +55,20 @@ log "bench: $mode run on $arch, $vcpus vCPUs, $accel, $rounds headline rounds; r
 # The series label comes from the kernel command line (spfbench.series=,
 # set per boot below), so that vanilla and 6.12 runs do not claim it.
 #
+# Each run goes from 1 to VCPUS tasks, unless its arguments name the
+# task count (-n): there @VCPUS@ stands for VCPUS.
+#
 # write_plan FILE WARM DURATION < "NAME SPFBENCH-ARGS" lines
 write_plan() {
-	local name args label run emit
+	local name args label run emit tasks
 	echo "# spfbench, ${3} s samples: written by run-bench.sh" >"$1"
 	while read -r name args; do
+		args=${args//@VCPUS@/$vcpus}
+		tasks="-N $vcpus"
+		case " $args " in *" -n "*) tasks= ;; esac
 		# shellcheck disable=SC2016 # expanded by the guest's shell
 		label='s=$(sed -n "s/.*spfbench[.]series=\([^ ]*\).*/\1/p" /proc/cmdline); '
-		run="${label}spfbench $args -N $vcpus -w $2 -d $3 --accel ${accel^^}"
+		run="${label}spfbench $args${tasks:+ $tasks} -w $2 -d $3 --accel ${accel^^}"
 		run="$run --series \"\${s:-none}\""
 		run="$run -o /tmp/$name.csv -j /tmp/$name.json"
 		emit="for f in $name.json $name.csv; do echo \"SPF-FILE: \$f \$(base64 -w 0 /tmp/\$f)\"; done"
@@ -73,10 +82,12 @@ esac
 plan=$out/bench.plan
 write_plan "$plan" "$warm" "$dur" <<-'EOF'
 		page_fault1 -t page_fault1
+		page_fault1-default -t page_fault1 -p default
 		page_fault2 -t page_fault2
 		page_fault3 -t page_fault3
 		fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
 		fault_under_writer-thp -t fault_under_writer -p thp --windows interleaved
+		swap_under_writer -t swap_under_writer --windows interleaved
 		same_vma -t same_vma
 		mmap_churn -t mmap_churn
 	EOF
@@ -92,6 +103,9 @@ write_plan "$rplan" 2 10 <<-'EOF'
 	fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
 	fault_under_writer-4k-wproc -t fault_under_writer -p 4k --writer-in process --windows interleaved
 	fault_under_writer-4k-paced -t fault_under_writer -p 4k --writer-rate 50 --windows interleaved
+	page_fault1-default -t page_fault1 -p default -m threads -n @VCPUS@
+	fault_under_writer-thp -t fault_under_writer -p thp --windows interleaved -n @VCPUS@
+	swap_under_writer -t swap_under_writer --windows interleaved -n @VCPUS@
 EOF
 
 # The 6.1 tree with the series (applied from patches/ unless the work
