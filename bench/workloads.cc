@@ -50,15 +50,18 @@ void count(Slot *s, uint64_t n = 1)
 		     std::memory_order_relaxed);
 }
 
-// Write one byte to each page of [p, p + len), counting a page an op.
-// Returns false if told to stop part way.
-bool touch(char *p, size_t len, const WorkerArgs &a)
+// Write one byte to each page of [p, p + len) (or read it), counting
+// a page an op. Returns false if told to stop part way.
+bool touch(char *p, size_t len, const WorkerArgs &a, bool write = true)
 {
 	volatile char *v = p;
 	uint64_t n = a.slot->ops.load(std::memory_order_relaxed);
 
 	for (size_t off = 0; off < len; off += page) {
-		v[off] = 1;
+		if (write)
+			v[off] = 1;
+		else
+			(void)v[off];
 		a.slot->ops.store(++n, std::memory_order_relaxed);
 		if ((n & 63) == 0 && stopping(a.ctl))
 			return false;
@@ -126,9 +129,14 @@ void page_fault_file(const WorkerArgs &a, int flags)
 }
 
 // fault_under_writer and same_vma: touch a region that stays mapped,
-// zap it with MADV_DONTNEED, touch it again. swap_under_writer: the
-// same with MADV_PAGEOUT, so that each pass faults its pages back from
-// swap (or from the swap cache, where the write-out has not finished).
+// zap it with MADV_DONTNEED, touch it again. swap_under_writer: write
+// the region once, then MADV_PAGEOUT it and read it back, so that each
+// pass faults its pages back from swap. The first MADV_PAGEOUT writes
+// the pages out and leaves them in the swap cache, where the first
+// read pass finds them; from then on the pages are clean, each
+// MADV_PAGEOUT frees them from the swap cache without I/O, and the
+// reads are swap-ins from the device (a read brings in the swap
+// cluster's neighbours too, which later faults find in the cache).
 void refault(const WorkerArgs &a)
 {
 	bool pageout = a.workload == Workload::SwapUnderWriter;
@@ -157,7 +165,7 @@ void refault(const WorkerArgs &a)
 		uint64_t spent = mono_ns() - t0;
 		a.slot->zap_ns.store(a.slot->zap_ns.load(std::memory_order_relaxed) +
 				     spent, std::memory_order_relaxed);
-		touch(p, a.size, a);
+		touch(p, a.size, a, !pageout);
 	}
 	if (!a.shared_vma)
 		munmap(p, a.size);
