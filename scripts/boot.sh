@@ -33,6 +33,7 @@ case "$vcpus" in ''|*[!0-9]*) die "VCPUS must be a number, got '$vcpus'" ;; esac
 case "$accel" in tcg|kvm|auto) ;; *) die "ACCEL must be tcg, kvm or auto, got '$accel'" ;; esac
 
 case "$mem" in [1-9]*G) ;; *) die "MEM must be a whole number of GiB like 4G, got '$mem'" ;; esac
+need_cmd mke2fs e2fsprogs
 case "$arch" in
 x86_64)
 	qemu=${QEMU:-qemu-system-x86_64}
@@ -73,14 +74,20 @@ run_qemu() { # ACCEL CONSOLE INIT_TIMEOUT TIMEOUT EXTRA_APPEND -> exit status as
 		accel_arg=(-accel 'tcg,thread=multi' -cpu max)
 	fi
 	: >"$console"
-	# A scratch disk for swap, so that swap-out and swap-in paths run.
-	rm -f "$outdir/swap.img"
+	# A scratch disk for swap, so that swap-out and swap-in paths run, and
+	# an empty ext4 file system for the file-backed fault tests (made here:
+	# the guest has no mke2fs), which the guest mounts at /mnt/ext4.
+	rm -f "$outdir/swap.img" "$outdir/ext4.img"
 	truncate -s 1G "$outdir/swap.img"
+	truncate -s 256M "$outdir/ext4.img"
+	mke2fs -q -F -t ext4 "$outdir/ext4.img" >"$console.mke2fs" 2>&1 ||
+		die "mke2fs of $outdir/ext4.img failed: $(cat "$console.mke2fs")"
 	# One socket per vCPU: the vCPUs sit in two NUMA nodes, and CPUs that
 	# shared a socket (an LLC) across nodes would trip topology_sane().
 	"$qemu" "${machine[@]}" "${accel_arg[@]}" -smp "$vcpus,sockets=$vcpus" -m "$mem" \
 		-display none -monitor none -serial "file:$console" -no-reboot \
 		-drive "file=$outdir/swap.img,if=virtio,format=raw" \
+		-drive "file=$outdir/ext4.img,if=virtio,format=raw" \
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline $extra" \
 		</dev/null >"$console.qemu" 2>&1 &
 	pid=$!
@@ -103,7 +110,7 @@ run_qemu() { # ACCEL CONSOLE INIT_TIMEOUT TIMEOUT EXTRA_APPEND -> exit status as
 		fi
 	done
 	wait "$pid" || true
-	rm -f "$outdir/swap.img"
+	rm -f "$outdir/swap.img" "$outdir/ext4.img"
 	grep -q 'SPF-GUEST: init reached' "$console" || return 2
 	return 0
 }
@@ -113,7 +120,7 @@ kill_guest() {
 	sleep 2
 	kill -KILL "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
-	rm -f "$outdir/swap.img"
+	rm -f "$outdir/swap.img" "$outdir/ext4.img"
 }
 
 if [ "$accel" = auto ]; then

@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential flex bison bc libelf-dev libssl-dev cpio gzip xz-utils
-	ccache git rsync python3 shellcheck
+	ccache git rsync python3 shellcheck e2fsprogs
 	qemu-system-x86 qemu-system-arm busybox-static
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
 	libnuma-dev libnuma-dev:arm64)
