@@ -123,6 +123,11 @@ std::string usage()
 	"  --writer-rate N  the writer makes at most N mprotect() calls a\n"
 	"                   second, evenly paced (default 0: as many as it\n"
 	"                   can)\n"
+	"  --file DIR       fault_under_writer: each faulter maps a file of\n"
+	"                   its own in DIR (made, written once and unlinked\n"
+	"                   before the window) shared, and reads it in each\n"
+	"                   pass: read faults on page cache pages, with\n"
+	"                   fault-around (default: anonymous memory, written)\n"
 	"  --windows HOW    the writer idle and busy: sequential (an idle\n"
 	"                   window, then a busy one;\n"
 	"                   default) or interleaved (one window of -d idle\n"
@@ -163,7 +168,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 			}
 			if (flag != "--accel" && flag != "--series" &&
 			    flag != "--writer-size" && flag != "--writer-in" &&
-			    flag != "--windows" && flag != "--writer-rate")
+			    flag != "--windows" && flag != "--writer-rate" &&
+			    flag != "--file")
 				return fail("unknown option '" + flag + "'");
 		} else if (arg.size() >= 2 && arg[0] == '-') {
 			flag = arg.substr(0, 2);
@@ -264,6 +270,10 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 			if (val.empty())
 				return fail("option '" + flag + "' needs a file name");
 			(flag == "-o" ? o.csv_path : o.json_path) = val;
+		} else if (flag == "--file") {
+			if (val.empty())
+				return fail("option '--file' needs a directory");
+			o.file_dir = val;
 		} else if (flag == "--accel" || flag == "--series") {
 			if (val.empty())
 				return fail("option '" + flag + "' needs a value");
@@ -290,6 +300,8 @@ ParseStatus parse_args(int argc, const char *const *argv, Options *opt,
 	} else if (have_rate) {
 		return fail("--writer-rate only applies to the writer workloads");
 	}
+	if (!o.file_dir.empty() && o.workload != Workload::FaultUnderWriter)
+		return fail("--file only applies to fault_under_writer");
 	if (o.size_mb == 0)
 		o.size_mb = default_size_mb(o.workload);
 

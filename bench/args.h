@@ -35,6 +35,7 @@ struct Options {
 	bool interleave = false;	// --windows interleaved
 	unsigned writer_rate = 0;	// mprotect() calls/s, 0: unpaced
 	PageMode page = PageMode::Small;
+	std::string file_dir;		// fault_under_writer --file, empty: anon
 	std::string csv_path;		// empty: stdout
 	std::string json_path;		// empty: no JSON
 	std::string accel = "unknown";

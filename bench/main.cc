@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // spfbench: page fault scalability benchmark in the style of
 // will-it-scale, for speculative page fault kernels.
+#include <limits.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -81,6 +82,25 @@ int main(int argc, char **argv)
 		}
 	}
 
+	// --file: the directory, canonical, and the file system there,
+	// which the report names (a directory that is not the mount the
+	// caller meant shows as what it is).
+	std::string file_fs;
+	if (!opt.file_dir.empty()) {
+		char real[PATH_MAX];
+		std::string mounts;
+		if (!realpath(opt.file_dir.c_str(), real)) {
+			fprintf(stderr, "spfbench: --file %s: %s\n",
+				opt.file_dir.c_str(), strerror(errno));
+			return 1;
+		}
+		opt.file_dir = real;
+		if (read_file("/proc/self/mounts", &mounts))
+			file_fs = mount_fs_type(mounts, opt.file_dir);
+		if (file_fs.empty())
+			file_fs = "unknown";
+	}
+
 	// Open the outputs first: a bad path should not cost a whole run.
 	FILE *csv = opt.csv_path.empty() ? stdout : open_output(opt.csv_path);
 	FILE *json = opt.json_path.empty() ? nullptr : open_output(opt.json_path);
@@ -103,6 +123,8 @@ int main(int argc, char **argv)
 	rep.writer_process = writer && opt.writer_process;
 	rep.interleaved = writer && opt.interleave;
 	rep.writer_rate = writer ? opt.writer_rate : 0;
+	rep.file_dir = opt.file_dir;
+	rep.file_fs = file_fs;
 	rep.warmup_s = opt.warmup_s;
 	rep.duration_s = opt.duration_s;
 	rep.accel = opt.accel;
@@ -116,6 +138,9 @@ int main(int argc, char **argv)
 		"spf switch %s\n", rep.workload.c_str(), rep.kernel.c_str(),
 		rep.vcpus, rep.accel.c_str(), rep.series.c_str(),
 		rep.spf_switch.c_str());
+	if (!rep.file_dir.empty())
+		fprintf(stderr, "spfbench: faulting files in %s (%s), shared, "
+			"read\n", rep.file_dir.c_str(), rep.file_fs.c_str());
 
 	unsigned max = opt.tasks_max ? opt.tasks_max : rep.vcpus;
 	for (unsigned n = opt.tasks_min; n <= max; n++) {

@@ -247,6 +247,10 @@ std::string format_json(const Report &r)
 			j.key("settle_s").num(settle_s, "%.1f");
 		}
 	}
+	if (!r.file_dir.empty()) {
+		j.key("file_dir").str(r.file_dir);
+		j.key("file_fs").str(r.file_fs);
+	}
 	j.key("warmup_s").integer(r.warmup_s);
 	j.key("duration_s").integer(r.duration_s);
 	j.key("accel").str(r.accel);

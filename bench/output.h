@@ -54,6 +54,8 @@ struct Report {
 	bool writer_process = false;	// the writer had an mm of its own
 	bool interleaved = false;	// idle and busy in alternate phases
 	unsigned writer_rate = 0;	// mprotect() calls/s at most, 0: unpaced
+	std::string file_dir;		// --file: where the files were, or empty
+	std::string file_fs;		// the file system type there
 	unsigned warmup_s = 0;
 	unsigned duration_s = 0;
 	std::string accel, kernel, series, spf_switch;

@@ -148,6 +148,63 @@ unsigned count_swap_areas(const std::string &text)
 	return n;
 }
 
+namespace {
+
+// A mount point as /proc/self/mounts escapes it (space, tab, newline
+// and backslash as \ooo octal), decoded.
+std::string unescape_mount(const std::string &s)
+{
+	auto octal = [&s](size_t i) {
+		return i < s.size() && s[i] >= '0' && s[i] <= '7';
+	};
+	std::string out;
+
+	for (size_t i = 0; i < s.size(); i++) {
+		if (s[i] == '\\' && octal(i + 1) && octal(i + 2) && octal(i + 3)) {
+			out += static_cast<char>((s[i + 1] - '0') * 64 +
+						 (s[i + 2] - '0') * 8 +
+						 (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			out += s[i];
+		}
+	}
+	return out;
+}
+
+// Whether mount point @dir holds @path: equal, or a prefix ending at '/'.
+bool mount_holds(const std::string &dir, const std::string &path)
+{
+	if (path.compare(0, dir.size(), dir) != 0)
+		return false;
+	return path.size() == dir.size() || dir == "/" ||
+	       path[dir.size()] == '/';
+}
+
+} // namespace
+
+std::string mount_fs_type(const std::string &mounts, const std::string &path)
+{
+	std::istringstream in(mounts);
+	std::string line, best_type;
+	size_t best_len = 0;
+	bool found = false;
+
+	while (std::getline(in, line)) {
+		std::istringstream f(line);
+		std::string dev, dir, type;
+		if (!(f >> dev >> dir >> type))
+			continue;
+		dir = unescape_mount(dir);
+		if (!mount_holds(dir, path) || (found && dir.size() < best_len))
+			continue;
+		best_len = dir.size();
+		best_type = type;
+		found = true;
+	}
+	return best_type;
+}
+
 bool smaps_find(const std::string &text, uint64_t addr, SmapsVma *out)
 {
 	std::istringstream in(text);

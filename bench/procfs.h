@@ -40,6 +40,12 @@ bool parse_interrupts(const std::string &text, const std::string &name,
 // name an area ("Filename Type Size Used Priority").
 unsigned count_swap_areas(const std::string &text);
 
+// The type of the file system that holds the absolute, canonical @path,
+// from /proc/self/mounts text: the mount whose point is the longest
+// prefix of @path at a '/', the last one listed where mounts stack.
+// Empty if no line matches.
+std::string mount_fs_type(const std::string &mounts, const std::string &path);
+
 struct SmapsVma {
 	uint64_t start = 0;
 	uint64_t end = 0;

@@ -426,6 +426,7 @@ ModeResult run_mode(const Options &opt, RunEnv &env, bool processes,
 	args.hpage = env.hpage;
 	args.ctl = run.ctl;
 	args.shared_vma = shared_vma;
+	args.file_dir = opt.file_dir.empty() ? nullptr : opt.file_dir.c_str();
 
 	fflush(nullptr);	// no stdio buffers duplicated into children
 	for (unsigned i = 0; i < tasks; i++) {

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21		/* Linux 5.4; older C libraries lack it */
@@ -128,8 +129,36 @@ void page_fault_file(const WorkerArgs &a, int flags)
 	close(fd);
 }
 
+// A shared mapping of a new file of @len bytes in @dir, with the -p
+// advice; the file is unlinked and its descriptor closed at once, so
+// that the mapping holds the only reference. nullptr on failure.
+char *map_file(const char *dir, size_t len, PageMode mode)
+{
+	std::string path = std::string(dir) + "/spfbench.XXXXXX";
+	int fd = mkstemp(&path[0]);
+
+	if (fd < 0)
+		return nullptr;
+	unlink(path.c_str());
+	void *p = ftruncate(fd, len) ? MAP_FAILED :
+		mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int err = errno;
+	close(fd);
+	errno = err;
+	if (p == MAP_FAILED)
+		return nullptr;
+	if (mode == PageMode::Small)
+		madvise(p, len, MADV_NOHUGEPAGE);
+	else if (mode == PageMode::Huge)
+		madvise(p, len, MADV_HUGEPAGE);
+	return static_cast<char *>(p);
+}
+
 // fault_under_writer and same_vma: touch a region that stays mapped,
-// zap it with MADV_DONTNEED, touch it again. swap_under_writer: write
+// zap it with MADV_DONTNEED, touch it again. With --file the region is
+// a shared file mapping, written once so that its pages are in the page
+// cache, then read in each pass: read faults that find the page cached
+// and map it with its neighbours (fault-around). swap_under_writer: write
 // the region once, then MADV_PAGEOUT it and read it back, so that each
 // pass faults its pages back from swap. The first MADV_PAGEOUT writes
 // the pages out and leaves them in the swap cache, where the first
@@ -140,14 +169,17 @@ void page_fault_file(const WorkerArgs &a, int flags)
 void refault(const WorkerArgs &a)
 {
 	bool pageout = a.workload == Workload::SwapUnderWriter;
+	bool read = pageout || a.file_dir;
 	int advice = pageout ? MADV_PAGEOUT : MADV_DONTNEED;
 	const char *what = pageout ? "madvise(MADV_PAGEOUT)" :
 				     "madvise(MADV_DONTNEED)";
 
 	char *p = a.shared_vma ? a.shared_vma + a.index * a.size :
-				 map_anon(a.size, a.page, a.hpage);
+		  a.file_dir ? map_file(a.file_dir, a.size, a.page) :
+			       map_anon(a.size, a.page, a.hpage);
 	if (!p)
-		die(a, "mmap");
+		die(a, a.file_dir ? "mmap of a file in the --file directory" :
+				    "mmap");
 
 	touch(p, a.size, a);	// first pass, probed by the parent
 	a.slot->region.store(reinterpret_cast<uintptr_t>(p));
@@ -165,7 +197,7 @@ void refault(const WorkerArgs &a)
 		uint64_t spent = mono_ns() - t0;
 		a.slot->zap_ns.store(a.slot->zap_ns.load(std::memory_order_relaxed) +
 				     spent, std::memory_order_relaxed);
-		touch(p, a.size, a, !pageout);
+		touch(p, a.size, a, !read);
 	}
 	if (!a.shared_vma)
 		munmap(p, a.size);

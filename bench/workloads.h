@@ -51,6 +51,7 @@ struct WorkerArgs {
 	Control *ctl;
 	Slot *slot;
 	char *shared_vma;	// same_vma in threads mode: the common VMA
+	const char *file_dir;	// fault_under_writer --file, nullptr: anon
 };
 
 // Set up, report ready, wait for go, then fault until stop is set.

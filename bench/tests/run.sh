@@ -48,11 +48,11 @@ skip() {	# skip NAME REASON
 	passed=$((passed + 1))
 }
 
-# json_check FILE PYTHON-EXPRESSION-OVER-j
+# json_check FILE PYTHON-EXPRESSION-OVER-j [ARG]: ARG is sys.argv[3]
 json_check() {
 	python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$@"
 }
 
 # csv_check FILE TASKS AWK-CONDITION: the header is exact and the row
@@ -216,6 +216,27 @@ if [ $rc -eq 0 ] && $have_python; then
 	rc=$?
 fi
 result smoke_fault_under_writer_thp $rc
+
+# --file: the faulters read shared mappings of files in the directory
+# given, unlinked at once; the report names the directory and its file
+# system.
+spf fuwfile -t fault_under_writer -n 1 -d 1 -w 0 -s 8 --writer-size 32 \
+	--file "$dir" &&
+	csv_check "$dir/fuwfile.csv" 1 '$4 > 0' &&
+	! ls "$dir"/spfbench.* >/dev/null 2>&1 &&
+	grep -q "faulting files in $(cd "$dir" && pwd -P) " "$dir/fuwfile.err"
+rc=$?
+if [ $rc -eq 0 ] && $have_python; then
+	json_check "$dir/fuwfile.json" 'j["file_dir"] == sys.argv[3] and
+		j["file_fs"] not in ("", "unknown") and
+		j["results"][0]["threads_writer_idle"]["mean"] > 0' "$(cd "$dir" && pwd -P)"
+	rc=$?
+fi
+result smoke_fault_under_writer_file $rc
+
+spf fuwnofile -t fault_under_writer -n 1 -d 1 -w 0 --file "$dir/none"
+[ $? -eq 1 ] && grep -q "^spfbench: --file $dir/none: No such file" "$dir/fuwnofile.err"
+result smoke_file_missing_dir $?
 
 spf svma -t same_vma -n 2 -d 1 -w 0 &&
 	csv_check "$dir/svma.csv" 2 '$2 > 0 && $4 > 0 && $6 == 0'

@@ -128,6 +128,17 @@ void args_tests()
 		CHECK(!o.interleave);	// sequential windows by default
 		CHECK(o.writer_rate == 0);	// unpaced
 	});
+	add("args_file", [] {
+		Options o;
+		CHECK(parse({ "-t", "fault_under_writer" }, &o) == ParseStatus::Ok);
+		CHECK(o.file_dir.empty());	// anonymous by default
+		CHECK(parse({ "-t", "fault_under_writer", "--file", "/mnt/ext4" },
+			    &o) == ParseStatus::Ok);
+		CHECK(o.file_dir == "/mnt/ext4");
+		CHECK(parse({ "-t", "fault_under_writer", "--file=/tmp" }, &o) ==
+		      ParseStatus::Ok);
+		CHECK(o.file_dir == "/tmp");
+	});
 	add("args_swap_under_writer", [] {
 		Options o;
 		CHECK(parse({ "-t", "swap_under_writer", "--windows", "interleaved",
@@ -204,6 +215,10 @@ void args_tests()
 		{ "rate_not_a_number", { "-t", "fault_under_writer", "--writer-rate", "5x" } },
 		{ "rate_negative", { "-t", "fault_under_writer", "--writer-rate", "-5" } },
 		{ "rate_too_high", { "-t", "fault_under_writer", "--writer-rate", "1000001" } },
+		{ "file_elsewhere", { "-t", "page_fault2", "--file", "/tmp" } },
+		{ "file_swap", { "-t", "swap_under_writer", "--file", "/tmp" } },
+		{ "file_empty", { "-t", "fault_under_writer", "--file=" } },
+		{ "file_missing", { "-t", "fault_under_writer", "--file" } },
 		{ "empty_output", { "-t", "page_fault1", "-o", "" } },
 		{ "missing_accel", { "-t", "page_fault1", "--accel" } },
 		{ "empty_series", { "-t", "page_fault1", "--series=" } },
@@ -494,6 +509,16 @@ void output_tests()
 		CHECK_STR(format_csv_row(r.rows[0], linear_base(r)),
 			  "2,1900,0.50,1500,1.00,0");
 	});
+	add("json_file", [] {
+		Report r = sample_report();
+		CHECK(format_json(r).find("\"file_") == std::string::npos);
+		r.file_dir = "/mnt/ext4";
+		r.file_fs = "ext4";
+		std::string j = format_json(r);
+		CHECK(json_balanced(j));
+		CHECK(has(j, "\"file_dir\": \"/mnt/ext4\""));
+		CHECK(has(j, "\"file_fs\": \"ext4\""));
+	});
 	add("json_escape", [] {
 		CHECK_STR(json_escape("plain"), "plain");
 		CHECK_STR(json_escape("a\"b\\c"), "a\\\"b\\\\c");
@@ -635,6 +660,27 @@ void procfs_tests()
 		CHECK(count_swap_areas("") == 0);
 		CHECK(count_swap_areas("/dev/vda partition 1048572 0 -2\n") == 0);
 		CHECK(count_swap_areas(std::string(head) + "truncated\n") == 0);
+	});
+	add("proc_mount_fs_type", [] {
+		const char *mounts =
+			"/dev/root / ext4 rw 0 0\n"
+			"proc /proc proc rw 0 0\n"
+			"tmpfs /tmp tmpfs rw 0 0\n"
+			"/dev/vdb /mnt/ext4 ext4 rw 0 0\n"
+			"none /mnt/sp\\040ace tmpfs rw 0 0\n"
+			"tmpfs /run tmpfs rw 0 0\n"
+			"/dev/vdc /run ext2 rw 0 0\n";
+		CHECK(mount_fs_type(mounts, "/tmp") == "tmpfs");
+		CHECK(mount_fs_type(mounts, "/tmp/a/b") == "tmpfs");
+		CHECK(mount_fs_type(mounts, "/tmpx") == "ext4");	// not /tmp
+		CHECK(mount_fs_type(mounts, "/mnt/ext4") == "ext4");
+		CHECK(mount_fs_type(mounts, "/mnt") == "ext4");	// the root
+		CHECK(mount_fs_type(mounts, "/mnt/sp ace/x") == "tmpfs");
+		CHECK(mount_fs_type(mounts, "/run") == "ext2");	// stacked: last
+		CHECK(mount_fs_type(mounts, "/") == "ext4");
+		CHECK(mount_fs_type("tmpfs /tmp tmpfs rw 0 0\n", "/var") == "");
+		CHECK(mount_fs_type("", "/tmp") == "");
+		CHECK(mount_fs_type("garbage\n", "/tmp") == "");
 	});
 	add("proc_stat_parse", [=] {
 		CpuTimes t;
