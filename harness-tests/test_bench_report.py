@@ -784,7 +784,7 @@ class Coverage(unittest.TestCase):
 
     def test_rounds_means_and_paired_ratios(self):
         tables, md = self.report()
-        t = tables["Huge pages and swap-in over 3 rounds"]
+        t = tables["Huge pages, swap-in and files over 3 rounds"]
         self.assertEqual(row(t, workload="page_fault1 default", measure="ops/s"), {
             "workload": "page_fault1 default", "tasks": "2", "measure": "ops/s",
             "vanilla-6.1": "220 ± 50", "pervma-6.12": "100 ± 0", "spf-off": "55 ± 12",
@@ -819,13 +819,35 @@ class Coverage(unittest.TestCase):
         r = row(p, workload="swap_under_writer 4k", measure="busy/idle: spf-on − it",
                 against="spf-off", tasks=1)
         self.assertEqual((r["mean"], r["spf-on is"]), ("+0.30", "above"))
-        t = tables["Huge pages and swap-in over 3 rounds"]
+        t = tables["Huge pages, swap-in and files over 3 rounds"]
         self.assertEqual(row(t, workload="swap_under_writer 4k", measure="busy/idle",
                              tasks=1)["spf-on"], "0.92 ± 0.05")
         # Its modes are named as fault_under_writer's.
         run_ = br.load_run("x", os.path.join(self.dir, br.ROUNDS_DIR, "r1", "spf-on",
                                               "swap.json"))
         self.assertEqual(br.mode_name(run_, "threads_writer_idle"), "threads, writer idle")
+
+
+    def test_file_runs_are_keyed_by_their_file_system(self):
+        with open(ZAP_FIXTURE, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc.update(workload="fault_under_writer", file_dir="/mnt/ext4", file_fs="ext4")
+        for n, v in enumerate((0.9, 0.92, 0.94), 1):
+            for label, d in (("spf-on", 0), ("spf-off", -0.3)):
+                doc["results"][0]["busy_idle_ratio"] = v + d
+                write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label,
+                                        "fuw-ext4.json"), doc)
+        tables, md = self.report()
+        key = "fault_under_writer, ext4 file 4k"
+        self.assertIn(key, br.COVERAGE)
+        p = tables["spf-on against each kernel on these workloads, paired by round"]
+        r = row(p, workload=key, measure="busy/idle: spf-on − it", against="spf-off",
+                tasks=1)
+        self.assertEqual((r["mean"], r["spf-on is"]), ("+0.30", "above"))
+        # Not mistaken for the anonymous headline.
+        run_ = br.load_run("x", os.path.join(self.dir, br.ROUNDS_DIR, "r1", "spf-on",
+                                              "fuw-ext4.json"))
+        self.assertEqual((run_.title, run_.key), ("fault_under_writer, ext4 file", key))
 
 
 class Intervals(unittest.TestCase):

@@ -67,11 +67,16 @@ CONTROL_SUFFIX = ", writer process"  # key and title of a control run
 CONTROL = f"fault_under_writer{CONTROL_SUFFIX} 4k"  # the headline's control
 PACED_SUFFIX = ", writer paced"  # key and title of a run with --writer-rate
 PACED = f"fault_under_writer{PACED_SUFFIX} 4k"  # the headline, writer paced
+FILE_SUFFIX = ", {} file"  # key and title of a run on files (spfbench --file)
 ROUNDS_DIR = "rounds"  # run-bench.sh's repeated headline runs: rounds/r<N>/<label>/
 # The workloads the rounds repeat besides the headline, for the faults the
 # series took over last: huge pages as the guest has them (THP "always",
-# no madvise) and swap-in. Keys as Run.key makes them.
-COVERAGE = ("page_fault1 default", "fault_under_writer thp", "swap_under_writer 4k")
+# no madvise), swap-in, and file-backed faults (private and shared writes
+# on tmpfs, reads of tmpfs and ext4 files under the writer). Keys as
+# Run.key makes them.
+COVERAGE = ("page_fault1 default", "fault_under_writer thp", "swap_under_writer 4k",
+            "page_fault2", "page_fault3", "fault_under_writer" + FILE_SUFFIX.format("tmpfs")
+            + " 4k", "fault_under_writer" + FILE_SUFFIX.format("ext4") + " 4k")
 # Student's t, 0.975 quantile (two-sided 95%), by degrees of freedom 1..30;
 # above 30 the normal quantile.
 T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
@@ -128,8 +133,11 @@ class Run:
         # of their own.
         control = doc.get("writer_in") == "process"
         self.writer_rate = doc.get("writer_rate") or 0
+        # Runs on files name the file system they ran on.
+        fs = doc.get("file_fs")
         self.title = (self.workload + (CONTROL_SUFFIX if control else "")
-                      + (PACED_SUFFIX if self.writer_rate else ""))
+                      + (PACED_SUFFIX if self.writer_rate else "")
+                      + (FILE_SUFFIX.format(fs) if fs else ""))
         self.key = self.title + (f" {self.pages}" if self.pages else "")
 
 
@@ -647,7 +655,7 @@ def coverage_rounds(rounds, labels, subject):
     means, pairs, cover = [], [], []
     for key in present:
         for tasks in tasks_of(key):
-            writer = key.split(" ")[0] in WRITER_WORKLOADS
+            writer = key.split(" ")[0].rstrip(",") in WRITER_WORKLOADS
             measures = [("ops/s" + (", writer busy" if writer else ""), ops, ".0f", True)]
             if writer:
                 measures.append((BUSY_IDLE, busy_idle, ".2f", False))
@@ -677,14 +685,18 @@ def coverage_rounds(rounds, labels, subject):
                     cover.append([key, tasks, label] + coverage_row(
                         counter_sum(m["spf"] for m in ms), counter_sum(m["vm"] for m in ms)))
 
-    out = ["", f"## Huge pages and swap-in over {len(rounds)} rounds", ""]
+    out = ["", f"## Huge pages, swap-in and files over {len(rounds)} rounds", ""]
     out += table(["workload", "tasks", "measure"] + labels, means)
     out += ["", "The rounds also run, in the same boots as the headline: page_fault1 "
             "threads with THP as the guest has it (no madvise: \"default\" pages), "
-            "fault_under_writer with MADV_HUGEPAGE (\"thp\"), and swap_under_writer "
+            "fault_under_writer with MADV_HUGEPAGE (\"thp\"), swap_under_writer "
             "(each pass MADV_PAGEOUTs its 4 KiB pages and faults them back from swap "
-            "while a thread mprotect()s an unrelated VMA). Mean over the rounds ± the "
-            "half-width of its 95% confidence interval."]
+            "while a thread mprotect()s an unrelated VMA), page_fault2 and page_fault3 "
+            "threads (private and shared writes of a tmpfs file, mapped afresh each "
+            "pass), and fault_under_writer on files (\", tmpfs file\", \", ext4 file\": "
+            "each faulter reads a shared mapping of a file of its own whose pages are "
+            "in the page cache). Mean over the rounds ± the half-width of its 95% "
+            "confidence interval."]
     if pairs:
         out += ["", f"### {subject} against each kernel on these workloads, paired by "
                 "round", ""]

@@ -21,8 +21,11 @@
 # same with the writer paced at 50 mprotect() calls a second; then, at
 # VCPUS tasks only, the faults the series took over last: page_fault1
 # threads with THP as the guest has it (no madvise), fault_under_writer
-# with MADV_HUGEPAGE, and swap_under_writer (faults back from swap):
-# each round boots every kernel once, the order rotating from round to
+# with MADV_HUGEPAGE, and swap_under_writer (faults back from swap);
+# page_fault2 and page_fault3 threads (file-backed private and shared
+# writes on tmpfs), and, with one faulter, fault_under_writer on files
+# (spfbench --file: reads of page cache pages) on tmpfs (/tmp) and on the
+# guest's ext4 disk (/mnt/ext4): each round boots every kernel once, the order rotating from round to
 # round, into rounds/r<N>/<label>/. The report gives the mean
 # of each ratio over the rounds with its 95% interval, and SPF on
 # against each other kernel paired by round.
@@ -88,6 +91,8 @@ write_plan "$plan" "$warm" "$dur" <<-'EOF'
 		fault_under_writer-4k -t fault_under_writer -p 4k --windows interleaved
 		fault_under_writer-thp -t fault_under_writer -p thp --windows interleaved
 		swap_under_writer -t swap_under_writer --windows interleaved
+		fault_under_writer-file-tmpfs -t fault_under_writer -p 4k --file /tmp --windows interleaved
+		fault_under_writer-file-ext4 -t fault_under_writer -p 4k --file /mnt/ext4 --windows interleaved
 		same_vma -t same_vma
 		mmap_churn -t mmap_churn
 	EOF
@@ -106,6 +111,10 @@ write_plan "$rplan" 2 10 <<-'EOF'
 	page_fault1-default -t page_fault1 -p default -m threads -n @VCPUS@
 	fault_under_writer-thp -t fault_under_writer -p thp --windows interleaved -n @VCPUS@
 	swap_under_writer -t swap_under_writer --windows interleaved -n @VCPUS@
+	page_fault2 -t page_fault2 -m threads -n @VCPUS@
+	page_fault3 -t page_fault3 -m threads -n @VCPUS@
+	fault_under_writer-file-tmpfs -t fault_under_writer -p 4k --file /tmp --windows interleaved -n 1
+	fault_under_writer-file-ext4 -t fault_under_writer -p 4k --file /mnt/ext4 --windows interleaved -n 1
 EOF
 
 # The 6.1 tree with the series (applied from patches/ unless the work
