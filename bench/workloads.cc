@@ -129,6 +129,16 @@ void page_fault_file(const WorkerArgs &a, int flags)
 	close(fd);
 }
 
+// The -p advice on [p, p + len). Its failing (no THP in the kernel) is
+// not fatal: the pages report says what was faulted.
+void advise(void *p, size_t len, PageMode mode)
+{
+	if (mode == PageMode::Small)
+		madvise(p, len, MADV_NOHUGEPAGE);
+	else if (mode == PageMode::Huge)
+		madvise(p, len, MADV_HUGEPAGE);
+}
+
 // A shared mapping of a new file of @len bytes in @dir, with the -p
 // advice; the file is unlinked and its descriptor closed at once, so
 // that the mapping holds the only reference. nullptr on failure.
@@ -147,10 +157,7 @@ char *map_file(const char *dir, size_t len, PageMode mode)
 	errno = err;
 	if (p == MAP_FAILED)
 		return nullptr;
-	if (mode == PageMode::Small)
-		madvise(p, len, MADV_NOHUGEPAGE);
-	else if (mode == PageMode::Huge)
-		madvise(p, len, MADV_HUGEPAGE);
+	advise(p, len, mode);
 	return static_cast<char *>(p);
 }
 
@@ -241,12 +248,7 @@ char *map_anon(size_t len, PageMode mode, size_t hpage)
 		p = reinterpret_cast<char *>(aligned);
 	}
 
-	// Advice failing (no THP in the kernel) is not fatal: the pages
-	// report says what was faulted.
-	if (mode == PageMode::Small)
-		madvise(p, len, MADV_NOHUGEPAGE);
-	else if (mode == PageMode::Huge)
-		madvise(p, len, MADV_HUGEPAGE);
+	advise(p, len, mode);
 	return p;
 }
 
