@@ -805,15 +805,20 @@ class Coverage(unittest.TestCase):
             "speculative % of faults": "95.7", "aborted % of attempts": "0.50"})
         self.assertEqual(len(t), 2)  # spf-on, spf-off: the kernels with counters
 
-    def test_writer_workload_has_busy_idle_pairs(self):
+    def write_writer_rounds(self, name, **fields):
+        """The writer fixture with FIELDS as NAME in each of the 3 rounds:
+        busy/idle 0.90, 0.92, 0.94 with SPF on, 0.3 less with SPF off."""
         with open(ZAP_FIXTURE, encoding="utf-8") as f:
             doc = json.load(f)
-        doc.update(workload="swap_under_writer")
+        doc.update(fields)
         for n, v in enumerate((0.9, 0.92, 0.94), 1):
             for label, d in (("spf-on", 0), ("spf-off", -0.3)):
                 doc["results"][0]["busy_idle_ratio"] = v + d
                 write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label,
-                                        "swap.json"), doc)
+                                        name), doc)
+
+    def test_writer_workload_has_busy_idle_pairs(self):
+        self.write_writer_rounds("swap.json", workload="swap_under_writer")
         tables, md = self.report()
         p = tables["spf-on against each kernel on these workloads, paired by round"]
         r = row(p, workload="swap_under_writer 4k", measure="busy/idle: spf-on − it",
@@ -827,16 +832,9 @@ class Coverage(unittest.TestCase):
                                               "swap.json"))
         self.assertEqual(br.mode_name(run_, "threads_writer_idle"), "threads, writer idle")
 
-
     def test_file_runs_are_keyed_by_their_file_system(self):
-        with open(ZAP_FIXTURE, encoding="utf-8") as f:
-            doc = json.load(f)
-        doc.update(workload="fault_under_writer", file_dir="/mnt/ext4", file_fs="ext4")
-        for n, v in enumerate((0.9, 0.92, 0.94), 1):
-            for label, d in (("spf-on", 0), ("spf-off", -0.3)):
-                doc["results"][0]["busy_idle_ratio"] = v + d
-                write_json(os.path.join(self.dir, br.ROUNDS_DIR, f"r{n}", label,
-                                        "fuw-ext4.json"), doc)
+        self.write_writer_rounds("fuw-ext4.json", workload="fault_under_writer",
+                                 file_dir="/mnt/ext4", file_fs="ext4")
         tables, md = self.report()
         key = "fault_under_writer, ext4 file 4k"
         self.assertIn(key, br.COVERAGE)
